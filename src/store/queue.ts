@@ -1,0 +1,184 @@
+import { NexusError } from '../errors.js';
+import { toJob } from './rows.js';
+import type { SqlDriver, SqlExecutor } from './sql.js';
+import type { Conclusion, ExpiredLease, Job, Lease } from './types.js';
+
+/**
+ * The job queue: claim, acknowledge, lease renewal, results and lease expiry. Every write is conditional
+ * on the job's status and fencing token, so a runner or replica holding stale state changes nothing.
+ */
+export const QUEUE_CHANNEL = 'nexus_queue';
+export const LOG_CHANNEL = 'nexus_log';
+/** A job lost this many times to infrastructure is failed rather than retried again. */
+const MAX_ATTEMPTS = 3;
+
+export class StaleLeaseError extends NexusError {
+  constructor(lease: Lease, why: string) {
+    super('STALE_LEASE', `job ${lease.jobId} attempt ${lease.attempt} lease ${lease.leaseToken}: ${why}`, { exitCode: 1 });
+  }
+}
+
+export function labelsMatch(runsOn: string[], labels: string[]): boolean {
+  const have = new Set(labels.map((l) => l.toLowerCase()));
+  return runsOn.every((l) => have.has(l.toLowerCase()));
+}
+
+export const billableMinutes = (startedAt: number | null, finishedAt: number): number =>
+  startedAt === null ? 0 : Math.max(1, Math.ceil((finishedAt - startedAt) / 60_000));
+
+async function jobRow(db: SqlExecutor, id: number, lock = false): Promise<Job | undefined> {
+  const row = await db.get(`SELECT * FROM jobs WHERE id = $1${lock && db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+  return row ? toJob(row) : undefined;
+}
+
+function holds(job: Job | undefined, lease: Lease): job is Job {
+  return !!job && job.attempt === lease.attempt && job.leaseToken === lease.leaseToken;
+}
+
+export async function claimJob(driver: SqlDriver, runner: { id: number; labels: string[] }, ackMs: number): Promise<Job | undefined> {
+  return driver.tx(async (db) => {
+    const skipLocked = db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const candidates = await db.all<{ id: number; runs_on: string }>(
+      `SELECT id, runs_on FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 200${skipLocked}`,
+    );
+    const now = Date.now();
+    for (const c of candidates) {
+      if (!labelsMatch(JSON.parse(c.runs_on), runner.labels)) continue;
+      const changed = await db.run(
+        `UPDATE jobs SET status = 'assigned', runner_id = $2, lease_token = lease_token + 1, lease_expires_at = $3,
+           claimed_at = $4, reason = NULL WHERE id = $1 AND status = 'queued'`,
+        [c.id, runner.id, now + ackMs, now],
+      );
+      if (changed) return jobRow(db, Number(c.id));
+    }
+    return undefined;
+  });
+}
+
+export async function ackJob(driver: SqlDriver, lease: Lease, leaseMs: number): Promise<Job> {
+  const now = Date.now();
+  const changed = await driver.run(
+    `UPDATE jobs SET status = 'running', started_at = $4, lease_expires_at = $5, deadline_at = $4 + timeout_ms
+     WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND status = 'assigned'`,
+    [lease.jobId, lease.attempt, lease.leaseToken, now, now + leaseMs],
+  );
+  const job = await jobRow(driver, lease.jobId);
+  // A repeated acknowledgement (its first answer lost) is fine while the lease is still ours.
+  if (holds(job, lease) && (changed || job.status === 'running')) return job;
+  throw new StaleLeaseError(lease, job ? `the job is ${job.status} under lease ${job.leaseToken}` : 'no such job');
+}
+
+export async function heartbeat(driver: SqlDriver, lease: Lease, leaseMs: number): Promise<Job> {
+  const changed = await driver.run(
+    `UPDATE jobs SET lease_expires_at = $4 WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND status = 'running'`,
+    [lease.jobId, lease.attempt, lease.leaseToken, Date.now() + leaseMs],
+  );
+  const job = await jobRow(driver, lease.jobId);
+  if (changed && holds(job, lease)) return job;
+  throw new StaleLeaseError(lease, job ? `the job is ${job.status}${job.reason ? ` (${job.reason})` : ''}` : 'no such job');
+}
+
+export async function finishJob(
+  driver: SqlDriver,
+  lease: Lease,
+  result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null },
+): Promise<Job> {
+  return driver.tx(async (db) => {
+    const job = await jobRow(db, lease.jobId, true);
+    if (holds(job, lease) && job.status === 'completed') return job; // a retried finish
+    if (!holds(job, lease) || job.status !== 'running') {
+      throw new StaleLeaseError(lease, job ? `the job is ${job.status}` : 'no such job');
+    }
+    const now = Date.now();
+    await db.run(
+      `UPDATE jobs SET status = 'completed', conclusion = $2, outputs = $3, reason = $4, finished_at = $5,
+         billable_minutes = $6, lease_expires_at = NULL WHERE id = $1`,
+      [job.id, result.conclusion, JSON.stringify(result.outputs ?? {}), result.reason ?? null, now, billableMinutes(job.startedAt, now)],
+    );
+    return (await jobRow(db, job.id))!;
+  });
+}
+
+/**
+ * Ends leases whose holder went silent. An unacknowledged claim goes back to the queue (its answer was
+ * probably lost); a running job fails with "runner lost", or becomes a new attempt when the project opts in.
+ */
+export async function expireLeases(driver: SqlDriver, now: number): Promise<ExpiredLease[]> {
+  const rows = await driver.all(
+    `SELECT j.*, p.retry_runner_lost FROM jobs j JOIN runs r ON r.id = j.run_id JOIN projects p ON p.id = r.project_id
+     WHERE j.status IN ('assigned', 'running') AND j.lease_expires_at < $1`,
+    [now],
+  );
+  const out: ExpiredLease[] = [];
+  for (const row of rows) {
+    const job = toJob(row);
+    const fence = [job.id, job.leaseToken, job.status];
+    let outcome: ExpiredLease['outcome'];
+    let changed: number;
+    if (job.status === 'assigned') {
+      outcome = 'requeued';
+      changed = await driver.run(
+        `UPDATE jobs SET status = 'queued', runner_id = NULL, lease_token = lease_token + 1, lease_expires_at = NULL,
+           reason = 'claim not acknowledged; re-queued' WHERE id = $1 AND lease_token = $2 AND status = $3`,
+        fence,
+      );
+    } else if (Number(row.retry_runner_lost) && job.attempt < MAX_ATTEMPTS && !job.cancelRequested) {
+      outcome = 'retried';
+      changed = await driver.run(
+        `UPDATE jobs SET status = 'queued', attempt = attempt + 1, runner_id = NULL, lease_token = lease_token + 1,
+           lease_expires_at = NULL, deadline_at = NULL, started_at = NULL, log_count = 0, queued_at = $4,
+           reason = $5 WHERE id = $1 AND lease_token = $2 AND status = $3`,
+        [...fence, now, `runner lost during attempt ${job.attempt}; retrying as attempt ${job.attempt + 1}`],
+      );
+    } else {
+      outcome = 'failed';
+      changed = await driver.run(
+        `UPDATE jobs SET status = 'completed', conclusion = $4, reason = 'runner lost', lease_token = lease_token + 1,
+           lease_expires_at = NULL, finished_at = $5, billable_minutes = $6 WHERE id = $1 AND lease_token = $2 AND status = $3`,
+        [...fence, job.cancelRequested ? 'cancelled' : 'failure', now, billableMinutes(job.startedAt, now)],
+      );
+    }
+    if (changed) out.push({ job: (await jobRow(driver, job.id))!, outcome });
+  }
+  if (out.some((e) => e.outcome !== 'failed')) await driver.notify(QUEUE_CHANNEL, '');
+  return out;
+}
+
+/** Fails running jobs past their timeout, even when their runner is gone; the new token fences the runner. */
+export async function expireDeadlines(driver: SqlDriver, now: number): Promise<Job[]> {
+  const rows = await driver.all(`SELECT * FROM jobs WHERE status = 'running' AND deadline_at < $1`, [now]);
+  const out: Job[] = [];
+  for (const row of rows) {
+    const job = toJob(row);
+    const changed = await driver.run(
+      `UPDATE jobs SET status = 'completed', conclusion = 'failure', reason = $3, lease_token = lease_token + 1,
+         lease_expires_at = NULL, finished_at = $4, billable_minutes = $5 WHERE id = $1 AND lease_token = $2 AND status = 'running'`,
+      [job.id, job.leaseToken, `timed out after ${Math.round(job.timeoutMs / 60_000 * 100) / 100} minutes`, now, billableMinutes(job.startedAt, now)],
+    );
+    if (changed) out.push((await jobRow(driver, job.id))!);
+  }
+  return out;
+}
+
+/**
+ * Ack-index append (as Gitea's UpdateLog): chunk `seq` is stored only if it is the next one, so a retried
+ * chunk is not duplicated and a gap is never written; the reply is the count stored.
+ */
+export async function appendLog(driver: SqlDriver, lease: Lease, seq: number, data: string): Promise<number> {
+  const count = await driver.tx(async (db) => {
+    const row = await db.get<{ status: string; attempt: number; lease_token: number; log_count: number }>(
+      `SELECT status, attempt, lease_token, log_count FROM jobs WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+      [lease.jobId],
+    );
+    if (!row || Number(row.attempt) !== lease.attempt || Number(row.lease_token) !== lease.leaseToken || (row.status !== 'running' && row.status !== 'assigned')) {
+      throw new StaleLeaseError(lease, row ? `the job is ${row.status}` : 'no such job');
+    }
+    const stored = Number(row.log_count);
+    if (seq !== stored) return stored;
+    await db.run('INSERT INTO log_chunks (job_id, attempt, seq, data, created_at) VALUES ($1, $2, $3, $4, $5)', [lease.jobId, lease.attempt, seq, data, Date.now()]);
+    await db.run('UPDATE jobs SET log_count = log_count + 1 WHERE id = $1', [lease.jobId]);
+    return stored + 1;
+  });
+  await driver.notify(LOG_CHANNEL, String(lease.jobId));
+  return count;
+}

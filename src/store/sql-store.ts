@@ -1,0 +1,355 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as queue from './queue.js';
+import { toCheck, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
+import type { SecretBox } from './secret-box.js';
+import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
+import type { JobPatch, RunPatch, Store, TokenInfo } from './store.js';
+import type { Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step } from './types.js';
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+const placeholders = (values: unknown[], from = 1): string => values.map((_, i) => `$${i + from}`).join(', ');
+
+const jobColumns: Record<keyof JobPatch, [string, (v: any) => SqlValue]> = {
+  status: ['status', (v) => v],
+  conclusion: ['conclusion', (v) => v],
+  reason: ['reason', (v) => v],
+  cancelRequested: ['cancel_requested', (v) => (v ? 1 : 0)],
+  runsOn: ['runs_on', (v) => JSON.stringify(v)],
+  plan: ['plan', (v) => JSON.stringify(v)],
+  outputs: ['outputs', (v) => JSON.stringify(v)],
+  finishedAt: ['finished_at', (v) => v],
+  startedAt: ['started_at', (v) => v],
+};
+const runColumns: Record<keyof RunPatch, string> = {
+  status: 'status',
+  conclusion: 'conclusion',
+  reason: 'reason',
+  attempt: 'attempt',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+};
+
+/** The store over either SQL driver. */
+export class SqlStore implements Store {
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly box: SecretBox,
+  ) {}
+
+  get dialect() {
+    return this.db.dialect;
+  }
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async createProject(name: string, defaultBranch = 'main'): Promise<Project> {
+    const row = await this.db.get('INSERT INTO projects (name, default_branch, created_at) VALUES ($1, $2, $3) RETURNING *', [name, defaultBranch, Date.now()]);
+    return toProject(row!);
+  }
+  async getProject(name: string): Promise<Project | undefined> {
+    const row = await this.db.get('SELECT * FROM projects WHERE name = $1', [name]);
+    return row && toProject(row);
+  }
+  async getProjectById(id: number): Promise<Project | undefined> {
+    const row = await this.db.get('SELECT * FROM projects WHERE id = $1', [id]);
+    return row && toProject(row);
+  }
+  async listProjects(): Promise<Project[]> {
+    return (await this.db.all('SELECT * FROM projects ORDER BY name')).map(toProject);
+  }
+  async updateProject(id: number, patch: Partial<Pick<Project, 'defaultBranch' | 'retryRunnerLost'>>): Promise<void> {
+    if (patch.defaultBranch !== undefined) await this.db.run('UPDATE projects SET default_branch = $2 WHERE id = $1', [id, patch.defaultBranch]);
+    if (patch.retryRunnerLost !== undefined) await this.db.run('UPDATE projects SET retry_runner_lost = $2 WHERE id = $1', [id, patch.retryRunnerLost ? 1 : 0]);
+  }
+
+  async createRun(run: NewRun): Promise<Run> {
+    const created = await this.db.tx(async (db) => {
+      const counter = await db.get<{ run_counter: number }>('UPDATE projects SET run_counter = run_counter + 1 WHERE id = $1 RETURNING run_counter', [run.projectId]);
+      const now = Date.now();
+      const row = await db.get(
+        `INSERT INTO runs (project_id, number, workflow_path, workflow_name, event, ref, sha, payload, inputs, actor, status, reason,
+           concurrency_group, cancel_in_progress, plan, created_at, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+        [
+          run.projectId, Number(counter!.run_counter), run.workflowPath, run.workflowName, run.event, run.ref, run.sha,
+          JSON.stringify(run.payload), JSON.stringify(run.inputs), run.actor, run.status, run.reason ?? null,
+          run.concurrencyGroup ?? null, run.cancelInProgress ? 1 : 0, JSON.stringify(run.plan), now,
+          run.status === 'in_progress' ? now : null,
+        ],
+      );
+      const created = toRun(row!);
+      await this.insertJobs(db, created.id, 1, run.jobs);
+      return created;
+    });
+    if (run.jobs.some((j) => j.status === 'queued')) await this.db.notify(queue.QUEUE_CHANNEL, '');
+    return created;
+  }
+  private async insertJobs(db: SqlExecutor, runId: number, runAttempt: number, jobs: NewJob[]): Promise<Job[]> {
+    const now = Date.now();
+    const out: Job[] = [];
+    for (const j of jobs) {
+      const row = await db.get(
+        `INSERT INTO jobs (run_id, run_attempt, key, job_id, name, needs, runs_on, plan, status, conclusion, reason, outputs,
+           timeout_ms, concurrency_group, environment, created_at, queued_at, finished_at, billable_minutes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING *`,
+        [
+          runId, runAttempt, j.key, j.jobId, j.name, JSON.stringify(j.needs), JSON.stringify(j.runsOn), JSON.stringify(j.plan),
+          j.status, j.conclusion ?? null, j.reason ?? null, JSON.stringify(j.outputs ?? {}), j.timeoutMs, j.concurrencyGroup ?? null,
+          j.environment ?? null, now, j.status === 'queued' ? now : null, j.status === 'completed' ? now : null,
+          j.status === 'completed' ? 0 : null,
+        ],
+      );
+      out.push(toJob(row!));
+    }
+    return out;
+  }
+  async getRun(id: number): Promise<Run | undefined> {
+    const row = await this.db.get('SELECT * FROM runs WHERE id = $1', [id]);
+    return row && toRun(row);
+  }
+  async listRuns(filter: { projectId?: number; status?: RunStatus[]; concurrencyGroup?: string; limit?: number } = {}): Promise<Run[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.projectId !== undefined) where.push(`project_id = $${params.push(filter.projectId)}`);
+    if (filter.concurrencyGroup !== undefined) where.push(`concurrency_group = $${params.push(filter.concurrencyGroup)}`);
+    if (filter.status?.length) where.push(`status IN (${filter.status.map((s) => `$${params.push(s)}`).join(', ')})`);
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.push(filter.limit ?? 100)}`;
+    return (await this.db.all(sql, params)).map(toRun);
+  }
+  async updateRun(id: number, patch: RunPatch, from?: RunStatus[]): Promise<boolean> {
+    const sets: string[] = [];
+    const params: SqlValue[] = [id];
+    for (const [k, v] of Object.entries(patch)) sets.push(`${runColumns[k as keyof RunPatch]} = $${params.push(v as SqlValue)}`);
+    if (!sets.length) return true;
+    const cond = from ? ` AND status IN (${from.map((s) => `$${params.push(s)}`).join(', ')})` : '';
+    return (await this.db.run(`UPDATE runs SET ${sets.join(', ')} WHERE id = $1${cond}`, params)) > 0;
+  }
+  async addJobs(runId: number, runAttempt: number, jobs: NewJob[]): Promise<Job[]> {
+    const out = await this.db.tx((db) => this.insertJobs(db, runId, runAttempt, jobs));
+    if (jobs.some((j) => j.status === 'queued')) await this.db.notify(queue.QUEUE_CHANNEL, '');
+    return out;
+  }
+  async getJob(id: number): Promise<Job | undefined> {
+    const row = await this.db.get('SELECT * FROM jobs WHERE id = $1', [id]);
+    return row && toJob(row);
+  }
+  async listJobs(runId: number, runAttempt?: number): Promise<Job[]> {
+    const rows = runAttempt === undefined
+      ? await this.db.all('SELECT * FROM jobs WHERE run_id = $1 ORDER BY run_attempt, id', [runId])
+      : await this.db.all('SELECT * FROM jobs WHERE run_id = $1 AND run_attempt = $2 ORDER BY id', [runId, runAttempt]);
+    return rows.map(toJob);
+  }
+  async listJobsByStatus(status: JobStatus[], limit = 1000): Promise<Job[]> {
+    return (await this.db.all(`SELECT * FROM jobs WHERE status IN (${placeholders(status)}) ORDER BY id LIMIT ${Number(limit)}`, status)).map(toJob);
+  }
+  async updateJob(id: number, patch: JobPatch, from: JobStatus[]): Promise<boolean> {
+    const sets: string[] = [];
+    const params: SqlValue[] = [id];
+    for (const [k, v] of Object.entries(patch)) {
+      const [column, encode] = jobColumns[k as keyof JobPatch];
+      sets.push(`${column} = $${params.push(encode(v))}`);
+    }
+    const now = Date.now();
+    if (patch.status === 'queued') sets.push(`queued_at = $${params.push(now)}`);
+    if (patch.status === 'completed') {
+      sets.push('lease_token = lease_token + 1', 'lease_expires_at = NULL');
+      if (patch.finishedAt === undefined) sets.push(`finished_at = $${params.push(now)}`);
+      // Billed like GitHub: whole minutes, rounded up per job, only when it started.
+      sets.push(`billable_minutes = CASE WHEN started_at IS NULL THEN 0 ELSE (($${params.push(now)} - started_at + 59999) / 60000) END`);
+    }
+    const changed = await this.db.run(`UPDATE jobs SET ${sets.join(', ')} WHERE id = $1 AND status IN (${from.map((s) => `$${params.push(s)}`).join(', ')})`, params);
+    if (changed && patch.status === 'queued') await this.db.notify(queue.QUEUE_CHANNEL, '');
+    return changed > 0;
+  }
+
+  claimJob(runner: { id: number; labels: string[] }, ackMs: number): Promise<Job | undefined> {
+    return queue.claimJob(this.db, runner, ackMs);
+  }
+  ackJob(lease: Lease, leaseMs: number): Promise<Job> {
+    return queue.ackJob(this.db, lease, leaseMs);
+  }
+  heartbeat(lease: Lease, leaseMs: number): Promise<Job> {
+    return queue.heartbeat(this.db, lease, leaseMs);
+  }
+  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null }): Promise<Job> {
+    return queue.finishJob(this.db, lease, result);
+  }
+  expireLeases(now = Date.now()) {
+    return queue.expireLeases(this.db, now);
+  }
+  expireDeadlines(now = Date.now()) {
+    return queue.expireDeadlines(this.db, now);
+  }
+  onQueued(listener: () => void): () => void {
+    return this.db.listen(queue.QUEUE_CHANNEL, listener);
+  }
+
+  appendLog(lease: Lease, seq: number, data: string): Promise<number> {
+    return queue.appendLog(this.db, lease, seq, data);
+  }
+  async readLogs(jobId: number, after?: { attempt: number; seq: number }) {
+    const rows = after
+      ? await this.db.all<{ attempt: number; seq: number; data: string }>(
+          'SELECT attempt, seq, data FROM log_chunks WHERE job_id = $1 AND (attempt > $2 OR (attempt = $2 AND seq > $3)) ORDER BY attempt, seq LIMIT 500',
+          [jobId, after.attempt, after.seq],
+        )
+      : await this.db.all<{ attempt: number; seq: number; data: string }>('SELECT attempt, seq, data FROM log_chunks WHERE job_id = $1 ORDER BY attempt, seq LIMIT 500', [jobId]);
+    return rows.map((r) => ({ attempt: Number(r.attempt), seq: Number(r.seq), data: r.data }));
+  }
+  onLog(listener: (jobId: number) => void): () => void {
+    return this.db.listen(queue.LOG_CHANNEL, (payload) => listener(Number(payload)));
+  }
+  async recordStep(lease: Lease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void> {
+    const job = await this.getJob(lease.jobId);
+    if (!job || job.attempt !== lease.attempt || job.leaseToken !== lease.leaseToken || job.status !== 'running') {
+      throw new queue.StaleLeaseError(lease, job ? `the job is ${job.status}` : 'no such job');
+    }
+    const now = Date.now();
+    await this.db.run(
+      `INSERT INTO steps (job_id, attempt, number, name, status, conclusion, started_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (job_id, attempt, number) DO UPDATE SET status = excluded.status, conclusion = excluded.conclusion,
+         finished_at = excluded.finished_at`,
+      [lease.jobId, lease.attempt, step.number, step.name, step.status, step.conclusion, now, step.status === 'completed' ? now : null],
+    );
+  }
+  async listSteps(jobId: number): Promise<Step[]> {
+    return (await this.db.all('SELECT * FROM steps WHERE job_id = $1 ORDER BY attempt, number', [jobId])).map(toStep);
+  }
+
+  async registerRunner(r: { name: string; labels: string[]; capacity: number; version: string }) {
+    const now = Date.now();
+    const row = await this.db.get(
+      'INSERT INTO runners (name, labels, capacity, version, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING *',
+      [r.name, JSON.stringify(r.labels), r.capacity, r.version, now],
+    );
+    return toRunner(row!);
+  }
+  async touchRunner(id: number): Promise<void> {
+    await this.db.run('UPDATE runners SET last_seen_at = $2 WHERE id = $1', [id, Date.now()]);
+  }
+  async listRunners(seenSince = 0) {
+    return (await this.db.all('SELECT * FROM runners WHERE last_seen_at >= $1 ORDER BY id', [seenSince])).map(toRunner);
+  }
+  async activeJobsPerRunner(): Promise<Map<number, number>> {
+    const rows = await this.db.all<{ runner_id: number; n: number }>(
+      `SELECT runner_id, COUNT(*) AS n FROM jobs WHERE status IN ('assigned', 'running') AND runner_id IS NOT NULL GROUP BY runner_id`,
+    );
+    return new Map(rows.map((r) => [Number(r.runner_id), Number(r.n)]));
+  }
+
+  async setCheck(projectId: number, sha: string, c: Omit<Check, 'updatedAt'>): Promise<void> {
+    await this.db.run(
+      `INSERT INTO checks (project_id, sha, name, run_id, job_id, status, conclusion, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (project_id, sha, name) DO UPDATE SET run_id = excluded.run_id, job_id = excluded.job_id, status = excluded.status,
+         conclusion = excluded.conclusion, updated_at = excluded.updated_at`,
+      [projectId, sha, c.name, c.runId, c.jobId, c.status, c.conclusion, Date.now()],
+    );
+  }
+  async listChecks(projectId: number, sha: string): Promise<Check[]> {
+    return (await this.db.all('SELECT * FROM checks WHERE project_id = $1 AND sha = $2 ORDER BY name', [projectId, sha])).map(toCheck);
+  }
+
+  async createToken(name: string, role: Role): Promise<string> {
+    const token = `nxs_${randomBytes(24).toString('base64url')}`;
+    await this.db.run('INSERT INTO tokens (name, role, hash, created_at) VALUES ($1, $2, $3, $4)', [name, role, hashToken(token), Date.now()]);
+    return token;
+  }
+  async verifyToken(token: string): Promise<TokenInfo | undefined> {
+    const row = await this.db.get<{ id: number; name: string; role: Role }>('SELECT id, name, role FROM tokens WHERE hash = $1', [hashToken(token)]);
+    return row && { id: Number(row.id), name: row.name, role: row.role };
+  }
+  async countTokens(): Promise<number> {
+    return Number((await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tokens'))!.n);
+  }
+
+  async setSecret(projectId: number, environment: string, name: string, value: string): Promise<void> {
+    const sealed = this.box.seal(value, `${projectId}/${environment}/${name}`);
+    await this.db.run(
+      `INSERT INTO secrets (project_id, environment, name, sealed, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (project_id, environment, name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
+      [projectId, environment, name, sealed, Date.now()],
+    );
+  }
+  async deleteSecret(projectId: number, environment: string, name: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM secrets WHERE project_id = $1 AND environment = $2 AND name = $3', [projectId, environment, name])) > 0;
+  }
+  async listSecretNames(projectId: number) {
+    const rows = await this.db.all<{ environment: string; name: string; updated_at: number }>(
+      'SELECT environment, name, updated_at FROM secrets WHERE project_id = $1 ORDER BY environment, name',
+      [projectId],
+    );
+    return rows.map((r) => ({ environment: r.environment, name: r.name, updatedAt: Number(r.updated_at) }));
+  }
+  async secretsFor(projectId: number, environment?: string | null): Promise<Record<string, string>> {
+    const rows = await this.db.all<{ environment: string; name: string; sealed: string }>(
+      `SELECT environment, name, sealed FROM secrets WHERE project_id = $1 AND environment IN ('', $2) ORDER BY environment`,
+      [projectId, environment ?? ''],
+    );
+    const out: Record<string, string> = {};
+    for (const r of rows) out[r.name] = this.box.open(r.sealed, `${projectId}/${r.environment}/${r.name}`);
+    return out;
+  }
+  async setVariable(projectId: number, environment: string, name: string, value: string): Promise<void> {
+    await this.db.run(
+      `INSERT INTO variables (project_id, environment, name, value, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (project_id, environment, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      [projectId, environment, name, value, Date.now()],
+    );
+  }
+  async variablesFor(projectId: number, environment?: string | null): Promise<Record<string, string>> {
+    const rows = await this.db.all<{ name: string; value: string }>(
+      `SELECT name, value FROM variables WHERE project_id = $1 AND environment IN ('', $2) ORDER BY environment`,
+      [projectId, environment ?? ''],
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  async recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }): Promise<void> {
+    await this.db.run('INSERT INTO webhook_deliveries (source, event, delivery, status, outcome, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      d.source, d.event, d.delivery, d.status, d.outcome, Date.now(),
+    ]);
+  }
+  async listDeliveries(limit = 50) {
+    const rows = await this.db.all('SELECT * FROM webhook_deliveries ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((r: any) => ({ id: Number(r.id), source: r.source, event: r.event, delivery: r.delivery, status: Number(r.status), outcome: r.outcome, createdAt: Number(r.created_at) }));
+  }
+
+  async replaceSchedules(projectId: number, entries: { workflowPath: string; cron: string; nextAt: number }[]): Promise<void> {
+    await this.db.tx(async (db) => {
+      const existing = await db.all<{ workflow_path: string; cron: string }>('SELECT workflow_path, cron FROM schedules WHERE project_id = $1', [projectId]);
+      const wanted = new Set(entries.map((e) => `${e.workflowPath}\n${e.cron}`));
+      for (const e of existing) {
+        if (!wanted.has(`${e.workflow_path}\n${e.cron}`)) await db.run('DELETE FROM schedules WHERE project_id = $1 AND workflow_path = $2 AND cron = $3', [projectId, e.workflow_path, e.cron]);
+      }
+      for (const e of entries) {
+        await db.run('INSERT INTO schedules (project_id, workflow_path, cron, next_at) VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, workflow_path, cron) DO NOTHING', [
+          projectId, e.workflowPath, e.cron, e.nextAt,
+        ]);
+      }
+    });
+  }
+  async dueSchedules(now: number) {
+    const rows = await this.db.all<{ project_id: number; workflow_path: string; cron: string; next_at: number }>('SELECT * FROM schedules WHERE next_at <= $1', [now]);
+    return rows.map((r) => ({ projectId: Number(r.project_id), workflowPath: r.workflow_path, cron: r.cron, nextAt: Number(r.next_at) }));
+  }
+  async advanceSchedule(e: { projectId: number; workflowPath: string; cron: string }, fromNextAt: number, toNextAt: number): Promise<boolean> {
+    const changed = await this.db.run('UPDATE schedules SET next_at = $5 WHERE project_id = $1 AND workflow_path = $2 AND cron = $3 AND next_at = $4', [
+      e.projectId, e.workflowPath, e.cron, fromNextAt, toNextAt,
+    ]);
+    return changed > 0;
+  }
+
+  async jobMinutes(fromMs: number, toMs: number, projectId?: number) {
+    const rows = await this.db.all<{ key: string; workflow_name: string; run_id: number; started_at: number; finished_at: number; billable_minutes: number }>(
+      `SELECT j.key, r.workflow_name, j.run_id, j.started_at, j.finished_at, j.billable_minutes FROM jobs j JOIN runs r ON r.id = j.run_id
+       WHERE j.status = 'completed' AND j.started_at IS NOT NULL AND j.finished_at >= $1 AND j.finished_at < $2 AND ($3 = 0 OR r.project_id = $3)
+       ORDER BY j.id`,
+      [fromMs, toMs, projectId ?? 0],
+    );
+    return rows.map((r) => ({
+      key: r.key, workflowName: r.workflow_name, runId: Number(r.run_id), startedAt: Number(r.started_at),
+      finishedAt: Number(r.finished_at), billableMinutes: Number(r.billable_minutes ?? 0),
+    }));
+  }
+}
