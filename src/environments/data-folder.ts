@@ -1,0 +1,39 @@
+/**
+ * The data folder (`.nexus/` at the repository root unless `--data` says otherwise) and the one way we write
+ * into it: whole files through a temp file + rename, so a crash never leaves half a record behind.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** The repository root containing `cwd`, or `cwd` itself when it is not inside a git work tree. */
+export function repositoryRoot(cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || cwd;
+  } catch {
+    return cwd;
+  }
+}
+
+export function resolveDataDir(cwd: string, flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag) return resolve(cwd, flag);
+  if (env.NEXUS_DATA) return resolve(cwd, env.NEXUS_DATA);
+  return join(repositoryRoot(cwd), '.nexus');
+}
+
+export function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, content, { mode });
+  renameSync(temp, path);
+}
+
+export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode);
+}
+
+export function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
