@@ -1,0 +1,316 @@
+/**
+ * The blue/green release of one revision, and rollbacks, over any DeploymentProvider:
+ * start beside the live revision -> wait healthy -> smoke test -> switch -> analyse until the end of the
+ * rollback window -> stop the old revision (success) or switch back at once (rolled_back). Only one release
+ * per environment+service runs at a time. Every step lands in the deployment record and in notifications.
+ */
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NexusError } from '../errors.js';
+import type { AlertEvent } from '../alerts/events.js';
+import type { Notifier, ResolvedTarget } from '../alerts/notifier.js';
+import { closingVerdict, figuresFrom, findBreach, hasEnoughTraffic, type AnalysisSettings, type Breach } from './analysis.js';
+import { artifactDigest, installArtifact } from './artifact.js';
+import type { DeploymentProvider, RevisionInfo, RevisionSpec, ServiceKey } from './provider.js';
+import { currentState, type AnalysisFigures, type AnalysisRecord, type DeploymentRecord } from './records.js';
+import type { DeploymentRepository } from './repository.js';
+import { runSmokeTest } from './smoke.js';
+
+export interface DeployRequest extends ServiceKey {
+  /** Start command; runs in the installed artifact when there is one, else in the workspace. */
+  command: string;
+  artifact?: string;
+  workspace: string;
+  commit?: string;
+  ref?: string;
+  actor: string;
+  approver?: string;
+  /** Stable port of the service's proxy (first deployment only; chosen by the OS when absent). */
+  port?: number;
+  healthPath: string;
+  smokeTest?: string;
+  smokeTimeoutMs: number;
+  startupTimeoutMs: number;
+  analysis: AnalysisSettings;
+  /** The environment URL to record; defaults to the service's stable URL. */
+  url?: string;
+  variables: Record<string, string>;
+  notifications: ResolvedTarget[];
+}
+
+export interface DeployHooks {
+  log?: (line: string) => void;
+  /** Cancels the release while it has not switched traffic; after the switch analysis runs to its end. */
+  signal?: AbortSignal;
+  onSwitched?: (record: DeploymentRecord, serviceUrl: string) => void;
+}
+
+export interface DeployOutcome {
+  conclusion: 'success' | 'failure';
+  deployment: DeploymentRecord;
+  /** The rollback record created when analysis switched back. */
+  rollback?: DeploymentRecord;
+  serviceUrl: string;
+  liveRevision?: number;
+}
+
+export interface RollbackPlan extends ServiceKey {
+  from?: { revision: number; deployment?: DeploymentRecord };
+  to: { revision: number; deployment?: DeploymentRecord; warm: boolean; spec: RevisionSpec };
+  changes: string[];
+}
+
+const MEASUREMENTS_KEPT = 120;
+const STARTUP_PROBE_MS = 100;
+
+export class BlueGreen {
+  private readonly busy = new Map<string, string>();
+
+  constructor(private readonly o: { dataDir: string; provider: DeploymentProvider; repo: DeploymentRepository; notifier: Notifier }) {}
+
+  private claim(key: ServiceKey, what: string): () => void {
+    const k = `${key.environment}/${key.service}`;
+    const current = this.busy.get(k);
+    if (current) throw new NexusError('DEPLOY_BUSY', `${key.service} in '${key.environment}' is busy: ${current}; wait for it to finish or roll back`);
+    this.busy.set(k, what);
+    return () => this.busy.delete(k);
+  }
+
+  private event(kind: AlertEvent['kind'], r: DeploymentRecord, extra: Partial<AlertEvent> = {}): AlertEvent {
+    return { kind, at: new Date().toISOString(), environment: r.environment, service: r.service, deployment: r.id, revision: r.revision, commit: r.commit, ref: r.ref, actor: r.creator, url: r.url, ...extra };
+  }
+
+  async deploy(req: DeployRequest, hooks: DeployHooks = {}): Promise<DeployOutcome> {
+    const release = this.claim(req, 'a release is in progress');
+    try {
+      return await this.release(req, hooks);
+    } finally {
+      release();
+    }
+  }
+
+  private async release(req: DeployRequest, hooks: DeployHooks): Promise<DeployOutcome> {
+    const { provider, repo, notifier } = this.o;
+    const log = hooks.log ?? (() => undefined);
+    const key: ServiceKey = { environment: req.environment, service: req.service };
+    const serviceUrl = await provider.serviceUrl(key, req.port);
+    const digest = req.artifact ? artifactDigest(req.artifact) : undefined;
+    const record = repo.create({ ...key, kind: 'deploy', commit: req.commit, ref: req.ref, artifactDigest: digest, creator: req.actor, approver: req.approver, url: req.url ?? serviceUrl, reason: 'release requested' });
+    const rev = record.revision;
+    const live = (await provider.listRevisions(key)).find((r) => r.state === 'live')?.spec.revision;
+    const notify = (e: AlertEvent) => notifier.notify(req.notifications, e);
+    const fail = async (reason: string, stop: boolean): Promise<DeployOutcome> => {
+      if (stop) await provider.stopRevision(key, rev).catch(() => undefined);
+      const failed = repo.addStatus(record.id, 'failure', reason);
+      log(`deployment #${record.id} failed: ${reason}`);
+      notify(this.event('deploy_failed', failed, { reason }));
+      return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: live };
+    };
+
+    log(`deployment #${record.id}: ${req.service} revision ${rev} to '${req.environment}' (${serviceUrl}, live: ${live ? `revision ${live}` : 'none'})`);
+    notify(this.event('deploy_started', record));
+    repo.addStatus(record.id, 'in_progress', `starting revision ${rev}`);
+    let cwd = req.workspace;
+    if (req.artifact) {
+      cwd = join(this.o.dataDir, 'deploy', 'releases', req.environment, req.service, String(rev));
+      installArtifact(req.artifact, cwd);
+    }
+    const spec: RevisionSpec = {
+      ...key,
+      revision: rev,
+      command: req.command,
+      cwd,
+      healthPath: req.healthPath,
+      commit: req.commit,
+      artifactDigest: digest,
+      env: { ...req.variables, NEXUS_ENVIRONMENT: req.environment, NEXUS_SERVICE: req.service, NEXUS_REVISION: String(rev), ...(req.commit ? { NEXUS_COMMIT: req.commit } : {}) },
+    };
+    let started: RevisionInfo;
+    try {
+      started = await provider.startRevision(spec);
+    } catch (e) {
+      return fail((e as Error).message, false);
+    }
+    log(`revision ${rev} started at ${started.endpoint}; waiting for ${req.healthPath} to pass`);
+    const healthy = await provider
+      .waitHealthy(key, rev, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: req.analysis.probeTimeoutMs, timeoutMs: req.startupTimeoutMs, signal: hooks.signal })
+      .catch((e: Error) => ({ ok: false, detail: hooks.signal?.aborted ? 'cancelled' : e.message }));
+    if (!healthy.ok) return fail(`revision ${rev} never became healthy (${healthy.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
+    log(`revision ${rev} is healthy`);
+    if (req.smokeTest) {
+      const smoke = await runSmokeTest(req.smokeTest, { cwd: req.workspace, targetUrl: started.endpoint!, timeoutMs: req.smokeTimeoutMs, env: spec.env, log, signal: hooks.signal });
+      if (!smoke.ok) return fail(`smoke test failed against revision ${rev} (${smoke.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
+      log('smoke test passed');
+    }
+    if (hooks.signal?.aborted) return fail('cancelled before the switch', true);
+
+    const switchedAt = Date.now();
+    const previous = await provider.switchTraffic(key, rev);
+    const s = req.analysis;
+    const analysis: AnalysisRecord = {
+      verdict: 'running',
+      startedAt: new Date(switchedAt).toISOString(),
+      endsAt: new Date(switchedAt + s.durationMs + s.rollbackWindowMs).toISOString(),
+      previousRevision: previous,
+      settings: s,
+      figures: figuresFrom(provider.traffic(key, rev, s.windowMs, switchedAt), 0),
+      measurements: [],
+    };
+    repo.update(record.id, { analysis });
+    const switched = repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
+    log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
+    hooks.onSwitched?.(switched, serviceUrl);
+    return this.analyseAndConclude(switched, req.notifications, log, serviceUrl);
+  }
+
+  /** Runs the analysis of a switched release to its end and concludes it; also resumes one after a restart. */
+  async analyseAndConclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string): Promise<DeployOutcome> {
+    const { provider, repo, notifier } = this.o;
+    const key: ServiceKey = { environment: record.environment, service: record.service };
+    const analysis = record.analysis!;
+    const s = analysis.settings;
+    const rev = record.revision;
+    const previous = analysis.previousRevision;
+    const result = await this.analyse(record.id, key, rev, s, analysis);
+    const notify = (e: AlertEvent) => notifier.notify(targets, e);
+    const breach: Breach | undefined = result.breach ?? (result.verdict.verdict === 'failed' ? { rule: 'no-traffic', reason: result.verdict.reason } : undefined);
+    const at = new Date().toISOString();
+    if (breach) {
+      repo.update(record.id, { analysis: { ...result.record, verdict: 'failed', rule: breach.rule, reason: breach.reason, figures: result.figures } });
+      if (previous === undefined || !(await provider.listRevisions(key)).some((r) => r.spec.revision === previous && r.state !== 'stopped')) {
+        const failed = repo.addStatus(record.id, 'failure', `analysis failed at ${at} (${breach.rule}): ${breach.reason}; no previous revision is running, so revision ${rev} keeps serving`);
+        log(`analysis failed (${breach.rule}): ${breach.reason}; nothing to roll back to`);
+        notify(this.event('deploy_failed', failed, { reason: breach.reason, rule: breach.rule, figures: result.figures }));
+        return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: rev };
+      }
+      await provider.switchTraffic(key, previous);
+      log(`analysis breach (${breach.rule}): ${breach.reason}; traffic switched back to revision ${previous}`);
+      const rolled = repo.addStatus(record.id, 'rolled_back', `automatic rollback at ${at} (${breach.rule}): ${breach.reason}; traffic back on revision ${previous}`);
+      const rollback = this.recordRollback(key, previous, record, 'nexus (automatic)', `automatic rollback of deployment #${record.id} (${breach.rule}): ${breach.reason}`);
+      notify(this.event('deploy_rolled_back', rolled, { rule: breach.rule, reason: breach.reason, figures: result.figures, restoredRevision: previous }));
+      await provider.stopRevision(key, rev).catch(() => undefined);
+      return { conclusion: 'failure', deployment: repo.get(record.id)!, rollback, serviceUrl, liveRevision: previous };
+    }
+    repo.update(record.id, { analysis: { ...result.record, verdict: result.verdict.verdict === 'passed' ? 'passed' : 'inconclusive', reason: result.verdict.reason, figures: result.figures } });
+    if (previous !== undefined && previous !== rev) await provider.stopRevision(key, previous).catch(() => undefined);
+    this.retireOlder(key, record.id);
+    const done = repo.addStatus(record.id, 'success', `analysis ${result.verdict.verdict}: ${result.verdict.reason}${previous ? `; revision ${previous} stopped` : ''}`);
+    log(`deployment #${record.id} succeeded: analysis ${result.verdict.verdict} (${result.verdict.reason})`);
+    notify(this.event('deploy_succeeded', done, { reason: `analysis ${result.verdict.verdict}: ${result.verdict.reason}`, figures: result.figures }));
+    return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: rev };
+  }
+
+  private async analyse(id: number, key: ServiceKey, rev: number, s: AnalysisSettings, record: AnalysisRecord) {
+    const { provider, repo } = this.o;
+    const since = Date.parse(record.startedAt);
+    const endsAt = Date.parse(record.endsAt);
+    let consecutive = 0;
+    let judged = false;
+    let lastProbe = 0;
+    let lastSaved = 0;
+    let figures: AnalysisFigures = record.figures;
+    const measurements = [...record.measurements];
+    for (;;) {
+      const now = Date.now();
+      if (now - lastProbe >= s.probeIntervalMs) {
+        lastProbe = now;
+        const p = await provider.health(key, rev, s.probeTimeoutMs);
+        consecutive = p.ok ? 0 : consecutive + 1;
+      }
+      figures = figuresFrom(provider.traffic(key, rev, s.windowMs, since), consecutive);
+      if (hasEnoughTraffic(s, figures)) judged = true;
+      const breach = findBreach(s, figures);
+      const finished = Date.now() >= endsAt;
+      if (breach || finished || now - lastSaved >= 1000) {
+        lastSaved = now;
+        measurements.push({ at: new Date().toISOString(), ...figures });
+        if (measurements.length > MEASUREMENTS_KEPT) measurements.shift();
+        repo.update(id, { analysis: { ...record, figures, measurements } });
+      }
+      const current = { ...record, figures, measurements };
+      if (breach) return { breach, figures, record: current, verdict: closingVerdict(s, judged) };
+      if (finished) return { figures, record: current, verdict: closingVerdict(s, judged) };
+      const nextProbe = lastProbe + s.probeIntervalMs - Date.now();
+      await sleep(Math.max(5, Math.min(s.evaluateEveryMs, nextProbe, endsAt - Date.now())));
+    }
+  }
+
+  /** A rollback is a deployment of its own: it puts `revision` back and points at the one it undoes. */
+  private recordRollback(key: ServiceKey, revision: number, undone: DeploymentRecord, creator: string, reason: string): DeploymentRecord {
+    const { repo } = this.o;
+    const original = repo.list(key).find((r) => r.revision === revision && r.kind === 'deploy');
+    const rb = repo.create({ ...key, kind: 'rollback', revision, rollbackOf: undone.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator, url: undone.url, reason });
+    repo.addStatus(rb.id, 'in_progress', `switching traffic to revision ${revision}`);
+    this.retireOlder(key, rb.id);
+    return repo.addStatus(rb.id, 'success', `revision ${revision} is live again`);
+  }
+
+  /** As GitHub's auto_inactive: a new live deployment marks earlier successful ones inactive. */
+  private retireOlder(key: ServiceKey, newId: number): void {
+    for (const r of this.o.repo.list(key)) {
+      if (r.id !== newId && currentState(r) === 'success') this.o.repo.addStatus(r.id, 'inactive', `superseded by deployment #${newId}`);
+    }
+  }
+
+  /** What `rollback` would do: from the live revision to `to` (default: the newest earlier revision that succeeded). */
+  async planRollback(key: ServiceKey, to?: number): Promise<RollbackPlan> {
+    const { provider, repo } = this.o;
+    const revisions = await provider.listRevisions(key);
+    if (!revisions.length) throw new NexusError('SERVICE_UNKNOWN', `nothing has been deployed for ${key.service} in '${key.environment}'`, { exitCode: 2 });
+    const live = revisions.find((r) => r.state === 'live');
+    const history = repo.list(key);
+    const wasGood = (rev: number) => history.some((r) => r.revision === rev && r.kind === 'deploy' && r.statuses.some((s) => s.state === 'success'));
+    const target = to !== undefined ? revisions.find((r) => r.spec.revision === to) : revisions.find((r) => r.spec.revision !== live?.spec.revision && wasGood(r.spec.revision));
+    if (!target) {
+      throw new NexusError('ROLLBACK_TARGET', to !== undefined ? `${key.service} in '${key.environment}' has no revision ${to} (known: ${revisions.map((r) => r.spec.revision).join(', ')})` : `${key.service} in '${key.environment}' has no earlier successful revision to roll back to`, { exitCode: 2 });
+    }
+    if (target.spec.revision === live?.spec.revision) throw new NexusError('ROLLBACK_TARGET', `revision ${to} is already live`, { exitCode: 2 });
+    const fromRecord = history.find((r) => r.revision === live?.spec.revision && currentState(r) === 'success');
+    const toRecord = history.find((r) => r.revision === target.spec.revision && r.kind === 'deploy');
+    const warm = target.state === 'ready' || target.state === 'live';
+    const changes = [
+      `revision: ${live?.spec.revision ?? 'none'} -> ${target.spec.revision}`,
+      `commit: ${live?.spec.commit ?? '-'} -> ${target.spec.commit ?? '-'}`,
+      `artifact: ${live?.spec.artifactDigest ?? '-'} -> ${target.spec.artifactDigest ?? '-'}`,
+      live?.spec.command !== target.spec.command ? `command: ${live?.spec.command ?? '-'} -> ${target.spec.command}` : `command: unchanged (${target.spec.command})`,
+      warm ? `revision ${target.spec.revision} is still running: traffic switches at once` : `revision ${target.spec.revision} is stopped: it is started from ${target.spec.cwd} and must pass ${target.spec.healthPath} first`,
+      live ? `revision ${live.spec.revision} is stopped after its requests finish` : 'no revision is live now',
+    ];
+    return { ...key, from: live ? { revision: live.spec.revision, deployment: fromRecord } : undefined, to: { revision: target.spec.revision, deployment: toRecord, warm, spec: target.spec }, changes };
+  }
+
+  async rollback(key: ServiceKey, to: number | undefined, actor: string, o: { notifications: ResolvedTarget[]; startupTimeoutMs: number; probeTimeoutMs: number; log?: (line: string) => void }): Promise<DeployOutcome> {
+    const release = this.claim(key, 'a rollback is in progress');
+    try {
+      const { provider, repo, notifier } = this.o;
+      const log = o.log ?? (() => undefined);
+      const plan = await this.planRollback(key, to);
+      const serviceUrl = await provider.serviceUrl(key);
+      const target = plan.to.revision;
+      const undone = plan.from?.deployment;
+      const original = plan.to.deployment;
+      const rb = repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
+      repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
+      if (!plan.to.warm) {
+        await provider.startRevision(plan.to.spec);
+        const healthy = await provider.waitHealthy(key, target, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: o.probeTimeoutMs, timeoutMs: o.startupTimeoutMs });
+        if (!healthy.ok) {
+          await provider.stopRevision(key, target).catch(() => undefined);
+          const failed = repo.addStatus(rb.id, 'failure', `revision ${target} did not become healthy (${healthy.detail}); revision ${plan.from?.revision ?? 'none'} keeps serving`);
+          notifier.notify(o.notifications, this.event('deploy_failed', failed, { reason: failed.statuses.at(-1)!.reason }));
+          return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: plan.from?.revision };
+        }
+      }
+      await provider.switchTraffic(key, target);
+      log(`traffic switched to revision ${target}`);
+      if (plan.from) await provider.stopRevision(key, plan.from.revision).catch(() => undefined);
+      if (undone) repo.addStatus(undone.id, 'rolled_back', `rolled back by ${actor} to revision ${target} (deployment #${rb.id})`);
+      this.retireOlder(key, rb.id);
+      const done = repo.addStatus(rb.id, 'success', `revision ${target} is live${plan.from ? `; revision ${plan.from.revision} stopped` : ''}`);
+      notifier.notify(o.notifications, this.event('deploy_rolled_back', done, { actor, reason: `manual rollback by ${actor}`, restoredRevision: target }));
+      return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: target };
+    } finally {
+      release();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Public entry of the deploy half. The engine calls `deployAction` for `uses: nexus/deploy@v1`; the server
+ * can back `DeploymentRepository` with its store and read records the same way the CLI does.
+ */
+import { formatDiagnostic, isNexusError } from '../errors.js';
+import { loadEnvironments } from '../environments/config.js';
+import { parseReleaseSettings } from './options.js';
+import { buildDeployRequest } from './request.js';
+import { DeployDaemonClient } from './client.js';
+
+export type { DeploymentRecord, DeploymentStatus, DeploymentState, AnalysisRecord } from './records.js';
+export type { DeploymentRepository, DeploymentFilter } from './repository.js';
+export { FileDeploymentRepository } from './repository.js';
+export type { DeploymentProvider, RevisionSpec, RevisionInfo, ServiceKey } from './provider.js';
+export { DeployDaemonClient } from './client.js';
+
+export interface DeployActionContext {
+  /** The data folder (`.nexus/` at the repository root by default); the deploy daemon of this folder runs the release. */
+  dataDir: string;
+  /** The checked-out repository; `.nexus/environments.yml` is read from here. */
+  workspace: string;
+  sha: string;
+  ref?: string;
+  /** Who triggered the run. */
+  actor: string;
+  /** Who approved the environment, when it needed a review. */
+  approver?: string;
+  log: (line: string) => void;
+  signal: AbortSignal;
+  /** Secrets available to the job (notification URLs and signing keys are looked up here, then in the process environment). */
+  secrets?: Record<string, string>;
+}
+
+export interface DeployActionResult {
+  outputs: Record<string, string>;
+  conclusion: 'success' | 'failure';
+}
+
+/**
+ * `uses: nexus/deploy@v1`. Inputs (all strings, as `with:` gives them): service, environment, strategy
+ * (blue-green), command, artifact, port, health-check, smoke-test, smoke-timeout, startup-timeout, wait,
+ * analysis-duration, rollback-window, probe-interval, probe-timeout, failed-probes, max-error-rate, max-p95,
+ * window, min-requests, no-traffic. Outputs: deployment-id, revision, url, status, analysis, live-revision.
+ */
+export async function deployAction(inputs: Record<string, string | undefined>, context: DeployActionContext): Promise<DeployActionResult> {
+  const label = (name: string) => `input '${name}'`;
+  try {
+    const strategy = inputs.strategy?.trim() || 'blue-green';
+    if (strategy !== 'blue-green') {
+      context.log(`nexus/deploy: ${label('strategy')} ${JSON.stringify(strategy)}: only blue-green is supported`);
+      return { outputs: {}, conclusion: 'failure' };
+    }
+    for (const required of ['service', 'environment'] as const) {
+      if (!inputs[required]?.trim()) {
+        context.log(`nexus/deploy: ${label(required)} is required`);
+        return { outputs: {}, conclusion: 'failure' };
+      }
+    }
+    const settings = parseReleaseSettings((n) => inputs[n], label);
+    const request = buildDeployRequest(settings, {
+      service: inputs.service!.trim(),
+      environment: inputs.environment!.trim(),
+      workspace: context.workspace,
+      environments: loadEnvironments(context.workspace),
+      commit: context.sha,
+      ref: context.ref,
+      actor: context.actor,
+      approver: context.approver,
+      secret: (name) => context.secrets?.[name] ?? process.env[name],
+      warn: (m) => context.log(`warning: ${m}`),
+    }, label);
+    const daemon = await DeployDaemonClient.connect(context.dataDir);
+    const { outcome, switched } = await daemon.deploy(request, settings.waitFor, { log: context.log, signal: context.signal });
+    const record = outcome?.deployment ?? switched!.deployment;
+    const state = record.statuses[record.statuses.length - 1].state;
+    return {
+      outputs: {
+        'deployment-id': String(record.id),
+        revision: String(record.revision),
+        url: record.url ?? outcome?.serviceUrl ?? switched!.serviceUrl,
+        status: state,
+        analysis: record.analysis?.verdict ?? 'none',
+        'live-revision': String(outcome?.liveRevision ?? record.revision),
+      },
+      conclusion: outcome ? outcome.conclusion : 'success',
+    };
+  } catch (e) {
+    if (!isNexusError(e)) throw e;
+    for (const d of e.diagnostics) context.log(formatDiagnostic(d));
+    context.log(`nexus/deploy: ${e.message}`);
+    return { outputs: {}, conclusion: 'failure' };
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Everything that runs releases for one data folder on this machine: the local target (proxies + processes),
+ * the deployment records, notifications and the blue/green logic. The daemon hosts one; tests may host one
+ * in-process.
+ */
+import { join } from 'node:path';
+import { Notifier } from '../alerts/notifier.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../alerts/delivery.js';
+import { BlueGreen } from './blue-green.js';
+import { LocalTarget } from './local-target.js';
+import { FileDeploymentRepository } from './repository.js';
+import { currentState } from './records.js';
+
+export class LocalSupervisor {
+  readonly target: LocalTarget;
+  readonly repo: FileDeploymentRepository;
+  readonly notifier: Notifier;
+  readonly releases: BlueGreen;
+  private readonly resumed: Promise<unknown>[] = [];
+
+  private constructor(readonly dataDir: string, private readonly log: (line: string) => void, retry: RetryPolicy) {
+    this.target = new LocalTarget(dataDir, { log });
+    this.repo = new FileDeploymentRepository(dataDir);
+    this.notifier = new Notifier(dataDir, retry, log);
+    this.releases = new BlueGreen({ dataDir, provider: this.target, repo: this.repo, notifier: this.notifier });
+  }
+
+  /** Adopts or restarts what a previous supervisor left running and settles releases it left unfinished. */
+  static async open(dataDir: string, o: { log?: (line: string) => void; retry?: RetryPolicy } = {}): Promise<LocalSupervisor> {
+    const log = o.log ?? (() => undefined);
+    const s = new LocalSupervisor(dataDir, log, o.retry ?? DEFAULT_RETRY);
+    for (const note of await s.target.restore()) log(note);
+    await s.settleInterrupted();
+    return s;
+  }
+
+  /**
+   * A release that had switched traffic resumes its analysis for the time left (notification targets were
+   * in memory only, so it concludes without notifying); one that had not is marked failed and its
+   * candidate stopped.
+   */
+  private async settleInterrupted(): Promise<void> {
+    for (const record of this.repo.list()) {
+      if (currentState(record) !== 'in_progress' && currentState(record) !== 'queued') continue;
+      const key = { environment: record.environment, service: record.service };
+      const revisions = await this.target.listRevisions(key);
+      const live = revisions.find((r) => r.state === 'live')?.spec.revision;
+      if (record.analysis?.verdict === 'running' && live === record.revision) {
+        this.log(`resuming analysis of deployment #${record.id} until ${record.analysis.endsAt}`);
+        const url = await this.target.serviceUrl(key);
+        this.resumed.push(this.releases.analyseAndConclude(record, [], this.log, url).catch((e: Error) => this.log(`resumed analysis of #${record.id} failed: ${e.message}`)));
+        continue;
+      }
+      if (revisions.some((r) => r.spec.revision === record.revision && r.state !== 'stopped' && r.state !== 'live')) {
+        await this.target.stopRevision(key, record.revision).catch(() => undefined);
+      }
+      this.repo.addStatus(record.id, 'failure', `interrupted: the deploy supervisor restarted before traffic moved to revision ${record.revision}`);
+    }
+  }
+
+  get logsDir(): string {
+    return join(this.dataDir, 'deploy', 'logs');
+  }
+
+  async close(stopServices = false): Promise<void> {
+    await this.target.close(stopServices);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The local deployment target: each environment+service gets a RevisionProxy on a stable port and its
+ * revisions run as supervised processes on fresh ports. State is written to `<data>/deploy/local-target.json`
+ * after every change so a restarted supervisor adopts processes that still answer and restarts the others.
+ */
+import { join } from 'node:path';
+import { NexusError } from '../errors.js';
+import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
+import type { DeploymentProvider, RevisionInfo, RevisionSpec, RevisionState, ServiceKey } from './provider.js';
+import { RevisionProxy } from './proxy.js';
+import { freePort, isAlive, probe, startProcess, stopProcess, waitHealthy, type ProbeResult } from './supervisor.js';
+import type { TrafficSummary } from './metrics.js';
+
+interface RevisionEntry {
+  spec: RevisionSpec;
+  state: RevisionState;
+  pid?: number;
+  port?: number;
+  startedAt?: string;
+}
+
+interface ServiceEntry extends ServiceKey {
+  proxyPort: number;
+  live?: number;
+  revisions: RevisionEntry[];
+}
+
+interface StateFile {
+  services: ServiceEntry[];
+}
+
+const keyOf = (k: ServiceKey) => `${k.environment}/${k.service}`;
+
+export class LocalTarget implements DeploymentProvider {
+  readonly name = 'local';
+  private readonly statePath: string;
+  private readonly services = new Map<string, ServiceEntry>();
+  private readonly proxies = new Map<string, RevisionProxy>();
+
+  constructor(private readonly dataDir: string, private readonly options: { metricsRetainMs?: number; log?: (line: string) => void } = {}) {
+    this.statePath = join(dataDir, 'deploy', 'local-target.json');
+  }
+
+  private save(): void {
+    writeJsonAtomic(this.statePath, { services: [...this.services.values()] } satisfies StateFile);
+  }
+
+  private entry(key: ServiceKey): ServiceEntry {
+    const e = this.services.get(keyOf(key));
+    if (!e) throw new NexusError('SERVICE_UNKNOWN', `no service '${key.service}' in environment '${key.environment}' on this machine`);
+    return e;
+  }
+
+  private revision(key: ServiceKey, revision: number): RevisionEntry {
+    const r = this.entry(key).revisions.find((x) => x.spec.revision === revision);
+    if (!r) throw new NexusError('REVISION_UNKNOWN', `${key.service} (${key.environment}) has no revision ${revision}`);
+    return r;
+  }
+
+  proxy(key: ServiceKey): RevisionProxy {
+    const p = this.proxies.get(keyOf(key));
+    if (!p) throw new NexusError('SERVICE_UNKNOWN', `no proxy for '${key.service}' in '${key.environment}'`);
+    return p;
+  }
+
+  async serviceUrl(key: ServiceKey, preferredPort?: number): Promise<string> {
+    let e = this.services.get(keyOf(key));
+    if (e && preferredPort && e.proxyPort !== preferredPort) {
+      throw new NexusError('PORT_CONFLICT', `${key.service} in '${key.environment}' already serves on port ${e.proxyPort}, not ${preferredPort}`, { exitCode: 2 });
+    }
+    if (!e) {
+      const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
+      const port = await this.listen(proxy, preferredPort ?? 0, key);
+      e = { ...key, proxyPort: port, revisions: [] };
+      this.services.set(keyOf(key), e);
+      this.proxies.set(keyOf(key), proxy);
+      this.save();
+    }
+    return `http://127.0.0.1:${e.proxyPort}`;
+  }
+
+  private async listen(proxy: RevisionProxy, port: number, key: ServiceKey): Promise<number> {
+    try {
+      return await proxy.listen(port);
+    } catch (e) {
+      throw new NexusError('PORT_IN_USE', `cannot serve ${key.service} (${key.environment}) on 127.0.0.1:${port}: ${(e as Error).message}`, { exitCode: 2 });
+    }
+  }
+
+  async startRevision(spec: RevisionSpec): Promise<RevisionInfo> {
+    const e = this.entry(spec);
+    const port = await freePort();
+    const logFile = join(this.dataDir, 'deploy', 'logs', spec.environment, `${spec.service}-${spec.revision}.log`);
+    let pid: number;
+    try {
+      pid = startProcess({ command: spec.command, cwd: spec.cwd, env: spec.env, logFile }, port);
+    } catch (err) {
+      throw new NexusError('START_FAILED', `revision ${spec.revision} of ${spec.service} could not start in ${spec.cwd}: ${(err as Error).message}`);
+    }
+    const entry: RevisionEntry = { spec, state: 'starting', pid, port, startedAt: new Date().toISOString() };
+    e.revisions = [...e.revisions.filter((r) => r.spec.revision !== spec.revision), entry];
+    this.save();
+    return this.info(entry);
+  }
+
+  private info(r: RevisionEntry): RevisionInfo {
+    return { spec: r.spec, state: r.state, endpoint: r.port && r.state !== 'stopped' ? `http://127.0.0.1:${r.port}` : undefined, startedAt: r.startedAt };
+  }
+
+  async waitHealthy(key: ServiceKey, revision: number, o: { intervalMs: number; probeTimeoutMs: number; timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult> {
+    const r = this.revision(key, revision);
+    const result = await waitHealthy(r.pid!, r.port!, r.spec.healthPath, o);
+    if (result.ok && r.state === 'starting') {
+      r.state = 'ready';
+      this.save();
+    }
+    return result;
+  }
+
+  async health(key: ServiceKey, revision: number, timeoutMs: number): Promise<ProbeResult> {
+    const r = this.revision(key, revision);
+    if (r.state === 'stopped' || !r.pid || !isAlive(r.pid)) return { ok: false, detail: 'process not running' };
+    return probe(r.port!, r.spec.healthPath, timeoutMs);
+  }
+
+  async switchTraffic(key: ServiceKey, revision: number): Promise<number | undefined> {
+    const e = this.entry(key);
+    const r = this.revision(key, revision);
+    if (r.state === 'stopped' || !r.port) throw new NexusError('REVISION_STOPPED', `revision ${revision} of ${key.service} is not running`);
+    const before = e.live;
+    this.proxy(key).switchTo({ revision, port: r.port });
+    for (const x of e.revisions) if (x.state === 'live') x.state = 'ready';
+    r.state = 'live';
+    e.live = revision;
+    this.save();
+    return before;
+  }
+
+  async stopRevision(key: ServiceKey, revision: number): Promise<void> {
+    const r = this.revision(key, revision);
+    const proxy = this.proxy(key);
+    if (proxy.liveRevision === revision) throw new NexusError('REVISION_LIVE', `revision ${revision} of ${key.service} is live; switch traffic away first`);
+    await proxy.drained(revision);
+    if (r.pid) await stopProcess(r.pid);
+    r.state = 'stopped';
+    delete r.pid;
+    delete r.port;
+    proxy.release(revision);
+    this.save();
+  }
+
+  async listRevisions(key: ServiceKey): Promise<RevisionInfo[]> {
+    const e = this.services.get(keyOf(key));
+    return (e?.revisions ?? []).map((r) => this.info(r)).sort((a, b) => b.spec.revision - a.spec.revision);
+  }
+
+  listServices(): ServiceKey[] {
+    return [...this.services.values()].map(({ environment, service }) => ({ environment, service }));
+  }
+
+  traffic(key: ServiceKey, revision: number, windowMs: number, since: number): TrafficSummary {
+    return this.proxy(key).metricsFor(revision).window(windowMs, since);
+  }
+
+  /**
+   * Takes over from a previous supervisor: proxies come back on their ports; each revision that was running
+   * is adopted when its process still answers its health check, otherwise restarted on a fresh port.
+   */
+  async restore(): Promise<string[]> {
+    const notes: string[] = [];
+    const state = readJson<StateFile>(this.statePath);
+    for (const e of state?.services ?? []) {
+      const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
+      await this.listen(proxy, e.proxyPort, e);
+      this.services.set(keyOf(e), e);
+      this.proxies.set(keyOf(e), proxy);
+      for (const r of e.revisions) {
+        if (r.state === 'stopped') continue;
+        const answering = r.pid && isAlive(r.pid) && r.port ? (await probe(r.port, r.spec.healthPath, 2000)).ok : false;
+        if (answering) {
+          notes.push(`adopted ${e.service} (${e.environment}) revision ${r.spec.revision}, pid ${r.pid}`);
+          continue;
+        }
+        if (r.pid && isAlive(r.pid)) await stopProcess(r.pid, 1000);
+        r.port = await freePort();
+        r.pid = startProcess({ command: r.spec.command, cwd: r.spec.cwd, env: r.spec.env, logFile: join(this.dataDir, 'deploy', 'logs', e.environment, `${e.service}-${r.spec.revision}.log`) }, r.port);
+        r.startedAt = new Date().toISOString();
+        const healthy = await waitHealthy(r.pid, r.port, r.spec.healthPath, { intervalMs: 100, probeTimeoutMs: 2000, timeoutMs: 60_000 });
+        notes.push(`restarted ${e.service} (${e.environment}) revision ${r.spec.revision}: ${healthy.ok ? 'healthy' : healthy.detail}`);
+      }
+      const live = e.revisions.find((r) => r.spec.revision === e.live && r.state !== 'stopped');
+      if (live?.port) proxy.switchTo({ revision: live.spec.revision, port: live.port });
+      this.save();
+    }
+    return notes;
+  }
+
+  /** Closes the proxies; with `stopServices` also stops every revision (otherwise they keep running for adoption). */
+  async close(stopServices = false): Promise<void> {
+    for (const [k, proxy] of this.proxies) {
+      if (stopServices) {
+        const e = this.services.get(k)!;
+        for (const r of e.revisions) {
+          if (r.pid) await stopProcess(r.pid, 2000);
+          r.state = 'stopped';
+          delete r.pid;
+          delete r.port;
+        }
+        delete e.live;
+      }
+      await proxy.close();
+    }
+    if (stopServices) this.save();
+  }
+}

@@ -1,0 +1,192 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAST, openSupervisor, releaseRequest, requestLoop, serviceCommand } from './helpers.js';
+import { currentState } from '../../src/deploy/records.js';
+import { isAlive } from '../../src/deploy/supervisor.js';
+
+test('blue/green switch under a continuous request loop drops no request', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 100, rollbackWindowMs: 0 } }));
+    assert.equal(first.conclusion, 'success');
+    const oldPid = (await supervisor.target.listRevisions({ environment: 'staging', service: 'web' })).find((r) => r.spec.revision === 1);
+    assert.equal(oldPid?.state, 'live');
+    const loop = requestLoop(first.serviceUrl, 4);
+    await sleep(300);
+    const second = await supervisor.releases.deploy(releaseRequest(dataDir));
+    await sleep(200);
+    const load = await loop.stop();
+    assert.equal(second.conclusion, 'success', second.deployment.statuses.map((s) => s.reason).join('; '));
+    assert.equal(load.failed, 0, `failed requests: ${load.failures.slice(0, 5).join(', ')}`);
+    assert.ok((load.byRevision.get('1') ?? 0) > 10 && (load.byRevision.get('2') ?? 0) > 10, `both revisions served: ${[...load.byRevision]}`);
+    const firstTwo = load.sequence.indexOf('2');
+    assert.ok(load.sequence.slice(firstTwo + 8).every((r) => r === '2'), 'after the switch (and in-flight requests) only revision 2 answers');
+    const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
+    assert.equal(revisions.find((r) => r.spec.revision === 1)?.state, 'stopped', 'old revision stopped after the rollback window');
+    assert.equal(second.deployment.analysis?.verdict, 'passed');
+    assert.equal(currentState(supervisor.repo.get(first.deployment.id)!), 'inactive');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a revision that never passes its health check never gets traffic', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    const loop = requestLoop(first.serviceUrl, 2);
+    const bad = await supervisor.releases.deploy(releaseRequest(dataDir, { command: `HEALTH=fail ${serviceCommand()}`, startupTimeoutMs: 800 }));
+    const load = await loop.stop();
+    assert.equal(bad.conclusion, 'failure');
+    assert.equal(currentState(bad.deployment), 'failure');
+    assert.match(bad.deployment.statuses.at(-1)!.reason, /never became healthy .*revision 1 keeps serving/);
+    assert.deepEqual([...load.byRevision.keys()], ['1']);
+    assert.equal(load.failed, 0);
+    const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
+    assert.deepEqual(revisions.map((r) => [r.spec.revision, r.state]), [[2, 'stopped'], [1, 'live']]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a failing smoke test keeps the new revision away from traffic', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    const smoked = await supervisor.releases.deploy(releaseRequest(dataDir, { smokeTest: `node -e "fetch(process.env.NEXUS_TARGET_URL).then((r) => r.text()).then((t) => { console.log('got', t.trim()); process.exit(t.includes('welcome') ? 0 : 3); })"` }));
+    assert.equal(smoked.conclusion, 'failure');
+    assert.match(smoked.deployment.statuses.at(-1)!.reason, /smoke test failed against revision 2 \(smoke test exited with 3: got revision 2 200\)/);
+    assert.equal(smoked.liveRevision, 1);
+  } finally {
+    await cleanup();
+  }
+});
+
+async function releaseUnderLoad(newCommand: string, analysis = FAST) {
+  const env = await openSupervisor();
+  const first = await env.supervisor.releases.deploy(releaseRequest(env.dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  const loop = requestLoop(first.serviceUrl, 4);
+  const started = Date.now();
+  const outcome = await env.supervisor.releases.deploy(releaseRequest(env.dataDir, { command: newCommand, analysis }));
+  const elapsed = Date.now() - started;
+  await sleep(100);
+  const load = await loop.stop();
+  return { ...env, outcome, load, elapsed };
+}
+
+test('a revision answering 20% 500s is rolled back automatically', async () => {
+  const { supervisor, outcome, load, cleanup } = await releaseUnderLoad(serviceCommand('--fail-every 5'), { ...FAST, durationMs: 5000 });
+  try {
+    assert.equal(outcome.conclusion, 'failure');
+    const record = supervisor.repo.get(outcome.deployment.id)!;
+    assert.equal(currentState(record), 'rolled_back');
+    assert.equal(record.analysis?.rule, 'error-rate');
+    assert.ok(record.analysis!.figures.errorRate > 0.05 && record.analysis!.figures.requests >= FAST.minRequests);
+    assert.ok(record.analysis!.figures.errorRate > 0.15 && record.analysis!.figures.errorRate < 0.25, `rate ${record.analysis!.figures.errorRate}`);
+    assert.match(record.statuses.at(-1)!.reason, /automatic rollback at .*\(error-rate\): error rate \d+(\.\d+)?% \(\d+ of \d+ requests\)/);
+    assert.equal(outcome.rollback?.kind, 'rollback');
+    assert.equal(outcome.rollback?.revision, 1);
+    assert.equal(outcome.rollback?.rollbackOf, record.id);
+    assert.equal(outcome.liveRevision, 1);
+    assert.equal(load.sequence.at(-1), '1', 'traffic is back on revision 1');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a revision whose p95 exceeds the threshold is rolled back', async () => {
+  const { supervisor, outcome, cleanup } = await releaseUnderLoad(serviceCommand('--delay-ms 120'), { ...FAST, durationMs: 5000, maxP95Ms: 60, minRequests: 10 });
+  try {
+    const record = supervisor.repo.get(outcome.deployment.id)!;
+    assert.equal(currentState(record), 'rolled_back');
+    assert.equal(record.analysis?.rule, 'latency');
+    assert.ok(record.analysis!.figures.p95Ms > 60, `p95 ${record.analysis!.figures.p95Ms}`);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('three consecutive failed health probes roll back', async () => {
+  const { supervisor, outcome, elapsed, cleanup } = await releaseUnderLoad(serviceCommand('--health-fails-after 400'), { ...FAST, durationMs: 5000 });
+  try {
+    const record = supervisor.repo.get(outcome.deployment.id)!;
+    assert.equal(currentState(record), 'rolled_back');
+    assert.equal(record.analysis?.rule, 'health');
+    assert.equal(record.analysis?.figures.consecutiveProbeFailures, 3);
+    assert.ok(elapsed < 3000, `rolled back within the window (${elapsed} ms)`);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('no traffic leaves the analysis inconclusive and does not roll back', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    const quiet = await supervisor.releases.deploy(releaseRequest(dataDir, { command: serviceCommand('--fail-every 2') }));
+    assert.equal(quiet.conclusion, 'success');
+    assert.equal(currentState(quiet.deployment), 'success');
+    assert.equal(quiet.deployment.analysis?.verdict, 'inconclusive');
+    assert.match(quiet.deployment.statuses.at(-1)!.reason, /never held the minimum of 20 requests/);
+    assert.equal(quiet.liveRevision, 2);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('the no-traffic policy can be set to fail, which rolls back', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    const quiet = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 200, noTraffic: 'fail' } }));
+    assert.equal(currentState(supervisor.repo.get(quiet.deployment.id)!), 'rolled_back');
+    assert.equal(supervisor.repo.get(quiet.deployment.id)!.analysis?.rule, 'no-traffic');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('manual rollback to an older revision is previewed, then recorded as a deployment', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  const quick = { ...FAST, durationMs: 0, rollbackWindowMs: 0 };
+  try {
+    for (const commit of ['aaa111', 'bbb222', 'ccc333']) await supervisor.releases.deploy(releaseRequest(dataDir, { commit, analysis: quick }));
+    const key = { environment: 'staging', service: 'web' };
+    const plan = await supervisor.releases.planRollback(key, 1);
+    assert.equal(plan.from?.revision, 3);
+    assert.equal(plan.to.revision, 1);
+    assert.equal(plan.to.warm, false);
+    assert.ok(plan.changes.includes('commit: ccc333 -> aaa111'));
+    const pidsBefore = (await supervisor.target.listRevisions(key)).filter((r) => r.state !== 'stopped').length;
+    assert.equal(pidsBefore, 1, 'a preview changes nothing');
+    const outcome = await supervisor.releases.rollback(key, 1, 'alice', { notifications: [], startupTimeoutMs: 10_000, probeTimeoutMs: 500 });
+    assert.equal(outcome.conclusion, 'success');
+    assert.equal(outcome.deployment.kind, 'rollback');
+    assert.equal(outcome.deployment.revision, 1);
+    assert.equal(outcome.deployment.commit, 'aaa111');
+    assert.equal(outcome.deployment.creator, 'alice');
+    assert.equal(outcome.deployment.rollbackOf, 3);
+    assert.equal(currentState(supervisor.repo.get(3)!), 'rolled_back');
+    const res = await fetch(outcome.serviceUrl);
+    assert.equal(res.headers.get('x-nexus-revision'), '1');
+    const defaultPlan = await supervisor.releases.planRollback(key);
+    assert.equal(defaultPlan.to.revision, 3, 'without --to: the newest other revision that succeeded');
+    const revisions = await supervisor.target.listRevisions(key);
+    assert.ok(revisions.filter((r) => r.state !== 'stopped').every((r) => r.spec.revision === 1));
+    assert.equal(supervisor.repo.list(key).length, 4);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('stopped revisions leave no process behind', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  const state = JSON.parse((await import('node:fs')).readFileSync(`${dataDir}/deploy/local-target.json`, 'utf8'));
+  const pid = state.services[0].revisions[0].pid as number;
+  assert.ok(isAlive(pid));
+  await cleanup();
+  await sleep(50);
+  assert.equal(isAlive(pid), false);
+});
