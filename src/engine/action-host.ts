@@ -1,0 +1,65 @@
+/**
+ * The seam between the job executor and `uses:` steps. The engine knows how to run a step's
+ * process under the runner protocol; what an action is (local, JavaScript, composite, built-in)
+ * is the business of src/actions, which implements this interface.
+ */
+import type { ExpressionScope } from '../workflow/expressions.js';
+import type { StepDef } from '../workflow/model.js';
+import type { Masker } from './masker.js';
+import type { Annotation } from './results.js';
+import type { LogLine } from './step-process.js';
+import type { RunInfo, JobPaths } from './github-context.js';
+
+/** Everything an action step may use while it runs. */
+export interface ActionStepContext {
+  step: StepDef;
+  /** The evaluated `with:` inputs. */
+  inputs: Record<string, string>;
+  /** The full environment of the step's processes (runner variables, env context, PATH). */
+  env: Record<string, string>;
+  /** The expression scope of the step (for composite actions and action.yml templates). */
+  scope: ExpressionScope;
+  run: RunInfo;
+  paths: JobPaths;
+  jobKey: string;
+  jobId: string;
+  masker: Masker;
+  log: (line: LogLine) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** For post steps: what the main step saved with GITHUB_STATE. */
+  state: Record<string, string>;
+  /** True while the job is still succeeding (for `post-if`/`pre-if` defaults). */
+  jobStatus: 'success' | 'failure' | 'cancelled';
+  /** The job as a whole (for built-ins that need the data folder or the secrets). */
+  secrets: Record<string, string>;
+  dataDir: string;
+}
+
+export interface ActionStepOutcome {
+  outcome: 'success' | 'failure';
+  outputs?: Record<string, string>;
+  env?: Record<string, string>;
+  path?: string[];
+  state?: Record<string, string>;
+  summary?: string;
+  annotations?: Annotation[];
+  /** Shown as the step's error when it fails. */
+  error?: string;
+}
+
+export interface PreparedAction {
+  /** How the step is called when it has no name: `Run actions/checkout@v4`. */
+  displayName: string;
+  pre?: (ctx: ActionStepContext) => Promise<ActionStepOutcome>;
+  main: (ctx: ActionStepContext) => Promise<ActionStepOutcome>;
+  post?: (ctx: ActionStepContext) => Promise<ActionStepOutcome>;
+  /** `pre-if` / `post-if` conditions (default `always()` for post, as GitHub). */
+  preIf?: string;
+  postIf?: string;
+}
+
+export interface ActionHost {
+  /** Resolves a `uses:` reference before the job's steps run ("Set up job"), or fails clearly. */
+  prepare(uses: string, step: StepDef, ctx: { workspace: string; log: (line: LogLine) => void }): Promise<PreparedAction>;
+}

@@ -1,0 +1,292 @@
+/**
+ * Runs a planned workflow on this host: jobs start as soon as their own `needs` are done,
+ * bounded by a global limit and each matrix's `max-parallel`; fail-fast cancels the rest of a
+ * matrix; a cancelled run still runs the steps and jobs that ask for `always()`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NexusError } from '../errors.js';
+import { expandJob, type JobInstanceSpec } from '../planner/job-instances.js';
+import type { Plan, PlannedJob } from '../planner/plan.js';
+import { ExpressionScope } from '../workflow/expressions.js';
+import { evaluateToken } from '../workflow/template.js';
+import type { ActionHost } from './action-host.js';
+import { githubContext, type RunInfo } from './github-context.js';
+import { executeJob, type JobInstance, type JobObserver, type NeedResult } from './job.js';
+import type { Masker } from './masker.js';
+import { aggregateConclusion, type Conclusion, type JobResult, type RunReport } from './results.js';
+
+export interface EnvironmentRequest {
+  jobKey: string;
+  jobName: string;
+  name: string;
+  url?: string;
+}
+
+export interface EnvironmentDecision {
+  approved: boolean;
+  reason?: string;
+  /** The environment's own secrets and variables, added to the job's. */
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
+}
+
+export interface RunObserver extends JobObserver {
+  jobStarted?(key: string, name: string): void;
+  jobFinished?(result: JobResult): void;
+  jobWaiting?(key: string, environment: string): void;
+}
+
+export interface RunOptions {
+  plan: Plan;
+  run: RunInfo;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  inputs: Record<string, unknown>;
+  /** Keeps only matrix instances whose values match (`--matrix node:20`). */
+  matrixFilter?: Record<string, string>;
+  maxParallelJobs: number;
+  /** Folder under which each job gets `<job>/<repo>` (the workspace) and `<job>/_temp`. */
+  workRoot: string;
+  toolCache: string;
+  dataDir: string;
+  /** Fills a fresh job workspace (a copy of the repository). */
+  populateWorkspace: (workspace: string) => Promise<void>;
+  masker: Masker;
+  hostEnv: Record<string, string>;
+  actions?: ActionHost;
+  observer?: RunObserver;
+  signal?: AbortSignal;
+  environmentGate?: (request: EnvironmentRequest) => Promise<EnvironmentDecision>;
+}
+
+interface JobState {
+  planned: PlannedJob;
+  status: 'pending' | 'running' | 'done';
+  results: JobResult[];
+  /** Instances whose failure does not fail the run (job-level continue-on-error). */
+  tolerated: Set<string>;
+}
+
+export async function runWorkflow(options: RunOptions): Promise<RunReport> {
+  const started = performance.now();
+  const states = new Map<string, JobState>(options.plan.jobs.map((p) => [p.id, { planned: p, status: 'pending', results: [], tolerated: new Set() }]));
+  const slots = new Semaphore(options.maxParallelJobs);
+  const running = new Set<Promise<void>>();
+
+  const needsContext = (job: PlannedJob): Record<string, NeedResult> => {
+    const out: Record<string, NeedResult> = {};
+    for (const n of job.needs) {
+      const s = states.get(n)!;
+      out[n] = { result: jobConclusion(s), outputs: Object.assign({}, ...s.results.map((r) => r.outputs)) };
+    }
+    return out;
+  };
+
+  const ancestors = (job: PlannedJob, acc = new Set<string>()): Set<string> => {
+    for (const n of job.needs) if (!acc.has(n)) {
+      acc.add(n);
+      ancestors(states.get(n)!.planned, acc);
+    }
+    return acc;
+  };
+
+  const startJob = async (state: JobState): Promise<void> => {
+    const planned = state.planned;
+    const needs = needsContext(planned);
+    const ancestorResults = [...ancestors(planned)].map((id) => jobConclusion(states.get(id)!));
+    const cancelled = options.signal?.aborted ?? false;
+    const scope = new ExpressionScope(
+      {
+        github: githubContext(options.run, planned.id, { workspace: '', temp: '', toolCache: options.toolCache }),
+        vars: options.vars,
+        secrets: options.secrets,
+        inputs: options.inputs,
+        needs,
+      },
+      {
+        success: () => !cancelled && ancestorResults.every((r) => r === 'success'),
+        failure: () => ancestorResults.includes('failure'),
+        cancelled: () => cancelled,
+        hashFiles: () => '',
+      },
+    );
+    let run: boolean;
+    let instances: JobInstanceSpec[];
+    let failFast = true;
+    let maxParallel = Infinity;
+    try {
+      run = scope.evaluateBoolean(planned.job.if);
+      if (!run) {
+        state.results.push(skipped(planned, cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: its condition '${planned.job.if}' is false.`));
+        options.observer?.jobFinished?.(state.results[0]);
+        return;
+      }
+      if (planned.job.uses) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
+      const expanded = expandJob(planned.job, scope);
+      instances = expanded.instances.filter((i) => matchesFilter(i.matrix, options.matrixFilter));
+      failFast = expanded.failFast;
+      maxParallel = expanded.maxParallel;
+    } catch (e) {
+      if (!(e instanceof NexusError)) throw e;
+      const result = skipped(planned, 'failure', e.message);
+      state.results.push(result);
+      options.observer?.log?.(planned.id, null, { kind: 'error', text: options.masker.mask(e.message) });
+      options.observer?.jobFinished?.(result);
+      return;
+    }
+
+    const matrixSlots = new Semaphore(maxParallel);
+    const siblings = new AbortController();
+    const cancelSiblings = () => siblings.abort();
+    options.signal?.addEventListener('abort', cancelSiblings, { once: true });
+    await Promise.all(
+      instances.map(async (spec) => {
+        await matrixSlots.acquire();
+        await slots.acquire();
+        try {
+          const result = siblings.signal.aborted && !options.signal?.aborted
+            ? skipped(planned, 'cancelled', `Cancelled: another job of the '${planned.id}' matrix failed (fail-fast).`, spec)
+            : await runInstance(planned, spec, needs, scope, siblings.signal, state);
+          state.results.push(result);
+          options.observer?.jobFinished?.(result);
+          if (result.conclusion === 'failure' && failFast && spec.matrix && !state.tolerated.has(spec.key)) siblings.abort();
+        } finally {
+          slots.release();
+          matrixSlots.release();
+        }
+      }),
+    );
+    options.signal?.removeEventListener('abort', cancelSiblings);
+  };
+
+  const runInstance = async (planned: PlannedJob, spec: JobInstanceSpec, needs: Record<string, NeedResult>, scope: ExpressionScope, signal: AbortSignal, state: JobState): Promise<JobResult> => {
+    const instanceScope = scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy });
+    const instance: JobInstance = { workflow: options.plan.workflow, job: planned.job, key: spec.key, name: spec.name, matrix: spec.matrix, strategy: spec.strategy, needs };
+    if (planned.job.continueOnError && evaluateToken(planned.job.continueOnError, instanceScope) === true) state.tolerated.add(spec.key);
+    let secrets = options.secrets;
+    let vars = options.vars;
+    if (planned.job.environment && options.environmentGate) {
+      const environment = environmentOf(planned.job.environment, instanceScope);
+      options.observer?.jobWaiting?.(spec.key, environment.name);
+      const decision = await options.environmentGate({ jobKey: spec.key, jobName: spec.name, ...environment });
+      if (!decision.approved) return skipped(planned, 'failure', decision.reason ?? `Deployment to '${environment.name}' was rejected.`, spec);
+      secrets = { ...secrets, ...decision.secrets };
+      vars = { ...vars, ...decision.vars };
+      for (const v of Object.values(decision.secrets ?? {})) options.masker.add(v);
+    }
+    const slug = spec.key.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+$/, '');
+    const jobRoot = join(options.workRoot, slug);
+    const paths = { workspace: join(jobRoot, repoName(options.run.repository)), temp: join(jobRoot, '_temp'), toolCache: options.toolCache };
+    mkdirSync(paths.workspace, { recursive: true });
+    options.observer?.jobStarted?.(spec.key, spec.name);
+    await options.populateWorkspace(paths.workspace);
+    const combined = options.signal ? AbortSignal.any([signal, options.signal]) : signal;
+    return executeJob(instance, {
+      run: options.run,
+      paths,
+      secrets,
+      vars,
+      inputs: options.inputs,
+      masker: options.masker,
+      hostEnv: options.hostEnv,
+      dataDir: options.dataDir,
+      actions: options.actions,
+      observer: options.observer,
+      signal: combined,
+    });
+  };
+
+  // Start every job whose needs are done, until all are done.
+  await new Promise<void>((resolveAll, rejectAll) => {
+    const pump = () => {
+      for (const state of states.values()) {
+        if (state.status !== 'pending') continue;
+        if (!state.planned.needs.every((n) => states.get(n)!.status === 'done')) continue;
+        state.status = 'running';
+        const p = startJob(state).then(() => {
+          state.status = 'done';
+          running.delete(p);
+          pump();
+        }, rejectAll);
+        running.add(p);
+      }
+      if ([...states.values()].every((s) => s.status === 'done')) resolveAll();
+    };
+    pump();
+  });
+
+  const results = [...states.values()].flatMap((s) => s.results.map((r) => ({ r, tolerated: s.tolerated.has(r.key) })));
+  const failed = results.some(({ r, tolerated }) => r.conclusion === 'failure' && !tolerated);
+  const conclusion: Conclusion = options.signal?.aborted ? 'cancelled' : failed ? 'failure' : 'success';
+  return {
+    conclusion,
+    workflow: options.plan.workflow.name,
+    event: options.run.eventName,
+    runId: options.run.runId,
+    runNumber: options.run.runNumber,
+    durationMs: Math.round(performance.now() - started),
+    jobs: orderResults(options.plan, states),
+  };
+}
+
+/** `needs.<job>.result`: a tolerated failure (continue-on-error) counts as success. */
+function jobConclusion(state: JobState): Conclusion {
+  return aggregateConclusion(state.results.map((r) => (r.conclusion === 'failure' && state.tolerated.has(r.key) ? 'success' : r.conclusion)));
+}
+
+function environmentOf(token: NonNullable<PlannedJob['job']['environment']>, scope: ExpressionScope): { name: string; url?: string } {
+  const value = evaluateToken(token, scope);
+  if (typeof value === 'string') return { name: value };
+  const v = value as { name?: unknown; url?: unknown };
+  return { name: String(v.name ?? ''), url: v.url === undefined ? undefined : String(v.url) };
+}
+
+function skipped(planned: PlannedJob, conclusion: Conclusion, reason: string, spec?: JobInstanceSpec): JobResult {
+  return {
+    key: spec?.key ?? planned.id,
+    id: planned.id,
+    name: spec?.name ?? (planned.job.name && 'value' in planned.job.name ? String(planned.job.name.value) : planned.id),
+    matrix: spec?.matrix ?? null,
+    conclusion,
+    outputs: {},
+    durationMs: 0,
+    steps: [],
+    annotations: [],
+    summary: '',
+    reason,
+  };
+}
+
+function matchesFilter(matrix: Record<string, unknown> | null, filter: Record<string, string> | undefined): boolean {
+  if (!filter || !matrix) return true;
+  return Object.entries(filter).every(([k, v]) => !(k in matrix) || String(matrix[k]) === v);
+}
+
+function orderResults(plan: Plan, states: Map<string, JobState>): JobResult[] {
+  return plan.jobs.flatMap((p) => [...states.get(p.id)!.results].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true })));
+}
+
+function repoName(repository: string): string {
+  return repository.split('/').pop() || 'repo';
+}
+
+/** A counting semaphore: FIFO waiters, so jobs start in the order they became ready. */
+export class Semaphore {
+  private readonly waiters: (() => void)[] = [];
+  constructor(private available: number) {}
+
+  acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.available++;
+  }
+}

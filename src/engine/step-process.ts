@@ -1,0 +1,158 @@
+/**
+ * Runs one process of a step with the whole runner protocol around it: fresh command files
+ * (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH, GITHUB_STATE, GITHUB_STEP_SUMMARY), workflow
+ * commands on stdout, masking of everything printed, and the results read back afterwards.
+ * Run steps and action steps (node, composite) share it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NexusError } from '../errors.js';
+import { parseKeyValueFile, parsePathFile } from './file-commands.js';
+import type { Masker } from './masker.js';
+import { runProcess, type TerminationReason } from './process.js';
+import type { Annotation } from './results.js';
+import { parseWorkflowCommand } from './workflow-commands.js';
+
+export type LogKind = 'output' | 'error-output' | 'command' | 'group' | 'endgroup' | 'debug' | 'error' | 'warning' | 'notice' | 'system';
+
+export interface LogLine {
+  kind: LogKind;
+  text: string;
+}
+
+export interface StepProcessRequest {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  tempDir: string;
+  masker: Masker;
+  log: (line: LogLine) => void;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Environment variables GITHUB_ENV may not change (the runner blocks NODE_OPTIONS). */
+  allowUnsecureCommands?: boolean;
+}
+
+export interface StepProcessResult {
+  exitCode: number | null;
+  terminated?: TerminationReason;
+  spawnError?: string;
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  path: string[];
+  state: Record<string, string>;
+  summary: string;
+  annotations: Annotation[];
+  /** A malformed command file: the step fails with this message. */
+  fileCommandError?: string;
+}
+
+const BLOCKED_ENV = new Set(['NODE_OPTIONS']);
+
+export async function runStepProcess(req: StepProcessRequest): Promise<StepProcessResult> {
+  const dir = join(req.tempDir, '_runner_file_commands');
+  mkdirSync(dir, { recursive: true });
+  const id = randomUUID();
+  const files = {
+    GITHUB_OUTPUT: join(dir, `set_output_${id}`),
+    GITHUB_ENV: join(dir, `set_env_${id}`),
+    GITHUB_PATH: join(dir, `add_path_${id}`),
+    GITHUB_STATE: join(dir, `save_state_${id}`),
+    GITHUB_STEP_SUMMARY: join(dir, `step_summary_${id}`),
+  };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+
+  const outputs: Record<string, string> = {};
+  const state: Record<string, string> = {};
+  const env: Record<string, string> = {};
+  const path: string[] = [];
+  const annotations: Annotation[] = [];
+  let stopToken: string | undefined;
+
+  const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
+    const command = stream === 'stdout' || raw.startsWith('::') ? parseWorkflowCommand(raw) : undefined;
+    if (stopToken !== undefined) {
+      if (command && command.name === stopToken) stopToken = undefined;
+      req.log({ kind: stream === 'stderr' ? 'error-output' : 'output', text: req.masker.mask(raw) });
+      return;
+    }
+    if (!command) {
+      req.log({ kind: stream === 'stderr' ? 'error-output' : 'output', text: req.masker.mask(raw) });
+      return;
+    }
+    switch (command.name) {
+      case 'add-mask':
+        req.masker.add(command.data.trim());
+        req.log({ kind: 'command', text: '::add-mask::***' });
+        return;
+      case 'stop-commands':
+        stopToken = command.data;
+        req.log({ kind: 'command', text: req.masker.mask(raw) });
+        return;
+      case 'group':
+        req.log({ kind: 'group', text: req.masker.mask(command.data) });
+        return;
+      case 'endgroup':
+        req.log({ kind: 'endgroup', text: '' });
+        return;
+      case 'debug':
+        req.log({ kind: 'debug', text: req.masker.mask(command.data) });
+        return;
+      case 'error':
+      case 'warning':
+      case 'notice': {
+        const p = command.properties;
+        const message = req.masker.mask(command.data);
+        const num = (v: string | undefined) => (v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
+        annotations.push({ level: command.name, message, title: p.title, file: p.file, line: num(p.line), endLine: num(p.endLine), col: num(p.col), endColumn: num(p.endColumn) });
+        req.log({ kind: command.name, text: message });
+        return;
+      }
+      case 'set-output':
+        if (command.properties.name) outputs[command.properties.name] = command.data;
+        return;
+      case 'save-state':
+        if (command.properties.name) state[command.properties.name] = command.data;
+        return;
+      case 'set-env':
+      case 'add-path':
+        if (!req.allowUnsecureCommands) {
+          req.log({ kind: 'error', text: `The \`${command.name}\` command is disabled. Use GITHUB_ENV / GITHUB_PATH files, or set ACTIONS_ALLOW_UNSECURE_COMMANDS to true.` });
+          return;
+        }
+        if (command.name === 'set-env' && command.properties.name) env[command.properties.name] = command.data;
+        else path.push(command.data);
+        return;
+      default:
+        req.log({ kind: 'output', text: req.masker.mask(raw) });
+    }
+  };
+
+  const result = await runProcess({
+    command: req.command,
+    args: req.args,
+    cwd: req.cwd,
+    env: { ...req.env, ...files },
+    onLine,
+    timeoutMs: req.timeoutMs,
+    signal: req.signal,
+  });
+
+  let fileCommandError: string | undefined;
+  try {
+    Object.assign(outputs, parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'), 'GITHUB_OUTPUT'));
+    Object.assign(state, parseKeyValueFile(readFileSync(files.GITHUB_STATE, 'utf8'), 'GITHUB_STATE'));
+    for (const [k, v] of Object.entries(parseKeyValueFile(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'))) {
+      if (BLOCKED_ENV.has(k)) req.log({ kind: 'warning', text: `Can't store ${k} in GITHUB_ENV: it is blocked for security.` });
+      else env[k] = v;
+    }
+    path.push(...parsePathFile(readFileSync(files.GITHUB_PATH, 'utf8')));
+  } catch (e) {
+    if (!(e instanceof NexusError)) throw e;
+    fileCommandError = e.message;
+  }
+  const summary = req.masker.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'));
+  return { exitCode: result.exitCode, terminated: result.terminated, spawnError: result.spawnError, outputs, env, path, state, summary, annotations, fileCommandError };
+}
