@@ -1,6 +1,6 @@
 """JSON over HTTP on the standard library, shared by the Python services (FastAPI cannot be installed here).
 
-A service is one `route(method, path, body) -> Response` function; `serve` binds it to PORT on 127.0.0.1 and
+A service is one `route(method, path, body) -> Response` function; `serve` binds it to HOST:PORT and
 prints the bound address so that a supervisor which asked for port 0 learns the real one.
 """
 
@@ -98,9 +98,9 @@ def serving(route):
 
 
 def serve(route, default_port):
-    port = int(os.environ.get("PORT", default_port))
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(route))
-    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", default_port))
+    server = ThreadingHTTPServer((host, port), make_handler(route))
+    print(f"listening on http://{host}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -68,8 +68,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     root: process.env.STATIC_ROOT ?? fileURLToPath(new URL("./dist", import.meta.url)),
     orchestrationUrl: process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8000",
   });
-  server.listen(Number(process.env.PORT ?? 4173), "127.0.0.1", () => {
-    console.log(`listening on http://127.0.0.1:${server.address().port}`);
+  const host = process.env.HOST ?? "127.0.0.1";
+  server.listen(Number(process.env.PORT ?? 4173), host, () => {
+    console.log(`listening on http://${host}:${server.address().port}`);
   });
   process.on("SIGTERM", () => server.close(() => process.exit(0)));
 }

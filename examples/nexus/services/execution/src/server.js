@@ -1,8 +1,9 @@
-// Entry point: listens on PORT (0 lets the OS choose) and prints the bound address for supervisors.
+// Entry point: listens on HOST:PORT (0 lets the OS choose) and prints the bound address for supervisors.
 import { createApp } from "./app.js";
 
 const server = createApp();
-server.listen(Number(process.env.PORT ?? 8002), "127.0.0.1", () => {
-  console.log(`listening on http://127.0.0.1:${server.address().port}`);
+const host = process.env.HOST ?? "127.0.0.1";
+server.listen(Number(process.env.PORT ?? 8002), host, () => {
+  console.log(`listening on http://${host}:${server.address().port}`);
 });
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -9,7 +9,7 @@ test("the page loads and its server is healthy", async ({ page, request }) => {
 
 test("a goal is planned through orchestration and bmad", async ({ page }) => {
   await page.goto("/");
-  await page.getByLabel("Goal").fill("Summarise weekly meetings");
+  await page.getByRole("textbox", { name: "Goal" }).fill("Summarise weekly meetings");
   await page.getByRole("button", { name: "Plan" }).click();
   const phases = page.getByRole("list", { name: "plan" }).locator("> li");
   await expect(phases).toHaveCount(4);
@@ -19,8 +19,8 @@ test("a goal is planned through orchestration and bmad", async ({ page }) => {
 
 test("code runs through orchestration and execution", async ({ page }) => {
   await page.goto("/");
-  await page.getByLabel("Language").selectOption("python");
-  await page.getByLabel("Code").fill("print(sum(range(10)))");
+  await page.getByRole("combobox", { name: "Language" }).selectOption("python");
+  await page.getByRole("textbox", { name: "Code" }).fill("print(sum(range(10)))");
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByTestId("stdout")).toHaveText("45");
   await expect(page.getByRole("status")).toContainText("exit 0");

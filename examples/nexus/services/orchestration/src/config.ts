@@ -1,5 +1,6 @@
 // Where the back-end services live, read once from the environment so each deployment can point elsewhere.
 export interface Config {
+  host: string;
   port: number;
   bmadUrl: string;
   executionUrl: string;
@@ -18,6 +19,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   return {
+    host: env.HOST ?? "127.0.0.1",
     port,
     bmadUrl: url(env, "BMAD_URL", "http://127.0.0.1:8001"),
     executionUrl: url(env, "EXECUTION_URL", "http://127.0.0.1:8002"),

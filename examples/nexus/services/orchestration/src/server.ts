@@ -1,4 +1,4 @@
-// Entry point: listens on PORT (0 lets the OS choose) and prints the bound address for supervisors.
+// Entry point: listens on HOST:PORT (0 lets the OS choose) and prints the bound address for supervisors.
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
@@ -11,7 +11,7 @@ try {
   process.exit(2);
 }
 const server = createApp(config);
-server.listen(config.port, "127.0.0.1", () => {
-  console.log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+server.listen(config.port, config.host, () => {
+  console.log(`listening on http://${config.host}:${(server.address() as AddressInfo).port}`);
 });
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -8,7 +8,7 @@ const open: Server[] = [];
 afterEach(() => closeAll(open));
 
 async function orchestration(overrides: Partial<Config>): Promise<string> {
-  const config = { port: 0, bmadUrl: await closedPortUrl(), executionUrl: await closedPortUrl(), upstreamTimeoutMs: 2000, ...overrides };
+  const config = { host: "127.0.0.1", port: 0, bmadUrl: await closedPortUrl(), executionUrl: await closedPortUrl(), upstreamTimeoutMs: 2000, ...overrides };
   const server = createApp(config);
   open.push(server);
   return listen(server);

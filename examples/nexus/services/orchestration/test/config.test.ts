@@ -4,6 +4,7 @@ import { loadConfig } from "../src/config.js";
 describe("loadConfig", () => {
   it("defaults to the local development ports", () => {
     expect(loadConfig({})).toEqual({
+      host: "127.0.0.1",
       port: 8000,
       bmadUrl: "http://127.0.0.1:8001",
       executionUrl: "http://127.0.0.1:8002",
