@@ -57,6 +57,8 @@ export interface JobEnvironment {
   /** Aborts when the run is cancelled. */
   signal?: AbortSignal;
   runnerName?: string;
+  /** Evaluate each step's condition and name, run nothing. */
+  dryRun?: boolean;
 }
 
 const DEFAULT_JOB_TIMEOUT_MINUTES = 360;
@@ -205,6 +207,11 @@ class JobExecution {
     }
     this.env.observer?.stepStarted?.(this.instance.key, { index: step.index, name, phase: 'main' });
     this.current = new AbortController();
+    if (this.env.dryRun) {
+      this.systemLog(step.index, { kind: 'system', text: '(dry run: not executed)' });
+      this.finish(step, name, started, 'success', 'success', {});
+      return;
+    }
     let outcome: ActionStepOutcome;
     try {
       outcome = step.run ? await this.runScript(step, name) : await this.runAction(step, name);
@@ -351,8 +358,10 @@ class JobExecution {
       }
     }
     if (step.uses) return `Run ${step.uses}`;
-    const first = step.run && 'value' in step.run ? String((step.run as { value: unknown }).value).trim().split('\n')[0] : step.run?.toString() ?? '';
-    return `Run ${first}`;
+    // GitHub names a run step after its script as written, expressions unevaluated.
+    const run = step.run as (TemplateToken & { value?: unknown; source?: string }) | undefined;
+    const text = run?.source ?? (run && 'value' in run ? String(run.value) : '');
+    return `Run ${text.trim().split('\n')[0]}`;
   }
 
   private runDefaults(scope: ExpressionScope): { shell?: string; workingDirectory?: string } {

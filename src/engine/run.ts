@@ -5,13 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NexusError } from '../errors.js';
-import { expandJob, type JobInstanceSpec } from '../planner/job-instances.js';
+import type { JobInstanceSpec } from '../planner/job-instances.js';
 import type { Plan, PlannedJob } from '../planner/plan.js';
-import { ExpressionScope } from '../workflow/expressions.js';
+import type { ExpressionScope } from '../workflow/expressions.js';
+import { decideJobStart, resultWithoutSteps } from './job-start.js';
 import { evaluateToken } from '../workflow/template.js';
 import type { ActionHost } from './action-host.js';
-import { githubContext, type RunInfo } from './github-context.js';
+import type { RunInfo } from './github-context.js';
 import { executeJob, type JobInstance, type JobObserver, type NeedResult } from './job.js';
 import type { Masker } from './masker.js';
 import { aggregateConclusion, type Conclusion, type JobResult, type RunReport } from './results.js';
@@ -58,6 +58,8 @@ export interface RunOptions {
   observer?: RunObserver;
   signal?: AbortSignal;
   environmentGate?: (request: EnvironmentRequest) => Promise<EnvironmentDecision>;
+  /** Walk the plan, evaluating conditions and matrices, without running any step. */
+  dryRun?: boolean;
 }
 
 interface JobState {
@@ -96,45 +98,15 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     const needs = needsContext(planned);
     const ancestorResults = [...ancestors(planned)].map((id) => jobConclusion(states.get(id)!));
     const cancelled = options.signal?.aborted ?? false;
-    const scope = new ExpressionScope(
-      {
-        github: githubContext(options.run, planned.id, { workspace: '', temp: '', toolCache: options.toolCache }),
-        vars: options.vars,
-        secrets: options.secrets,
-        inputs: options.inputs,
-        needs,
-      },
-      {
-        success: () => !cancelled && ancestorResults.every((r) => r === 'success'),
-        failure: () => ancestorResults.includes('failure'),
-        cancelled: () => cancelled,
-        hashFiles: () => '',
-      },
-    );
-    let run: boolean;
-    let instances: JobInstanceSpec[];
-    let failFast = true;
-    let maxParallel = Infinity;
-    try {
-      run = scope.evaluateBoolean(planned.job.if);
-      if (!run) {
-        state.results.push(skipped(planned, cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: its condition '${planned.job.if}' is false.`));
-        options.observer?.jobFinished?.(state.results[0]);
-        return;
-      }
-      if (planned.job.uses) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
-      const expanded = expandJob(planned.job, scope);
-      instances = expanded.instances.filter((i) => matchesFilter(i.matrix, options.matrixFilter));
-      failFast = expanded.failFast;
-      maxParallel = expanded.maxParallel;
-    } catch (e) {
-      if (!(e instanceof NexusError)) throw e;
-      const result = skipped(planned, 'failure', e.message);
-      state.results.push(result);
-      options.observer?.log?.(planned.id, null, { kind: 'error', text: options.masker.mask(e.message) });
-      options.observer?.jobFinished?.(result);
+    const start = decideJobStart(planned, { run: options.run, vars: options.vars, secrets: options.secrets, inputs: options.inputs, needs, ancestorResults, cancelled });
+    if (start.kind === 'done') {
+      state.results.push(start.result);
+      if (start.result.conclusion === 'failure' && start.result.reason) options.observer?.log?.(planned.id, null, { kind: 'error', text: options.masker.mask(start.result.reason) });
+      options.observer?.jobFinished?.(start.result);
       return;
     }
+    const { failFast, maxParallel, scope } = start;
+    const instances = start.instances.filter((i) => matchesFilter(i.matrix, options.matrixFilter));
 
     const matrixSlots = new Semaphore(maxParallel);
     const siblings = new AbortController();
@@ -146,7 +118,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
         await slots.acquire();
         try {
           const result = siblings.signal.aborted && !options.signal?.aborted
-            ? skipped(planned, 'cancelled', `Cancelled: another job of the '${planned.id}' matrix failed (fail-fast).`, spec)
+            ? resultWithoutSteps(planned, 'cancelled', `Cancelled: another job of the '${planned.id}' matrix failed (fail-fast).`, spec)
             : await runInstance(planned, spec, needs, scope, siblings.signal, state);
           state.results.push(result);
           options.observer?.jobFinished?.(result);
@@ -170,7 +142,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       const environment = environmentOf(planned.job.environment, instanceScope);
       options.observer?.jobWaiting?.(spec.key, environment.name);
       const decision = await options.environmentGate({ jobKey: spec.key, jobName: spec.name, ...environment });
-      if (!decision.approved) return skipped(planned, 'failure', decision.reason ?? `Deployment to '${environment.name}' was rejected.`, spec);
+      if (!decision.approved) return resultWithoutSteps(planned, 'failure', decision.reason ?? `Deployment to '${environment.name}' was rejected.`, spec);
       secrets = { ...secrets, ...decision.secrets };
       vars = { ...vars, ...decision.vars };
       for (const v of Object.values(decision.secrets ?? {})) options.masker.add(v);
@@ -194,6 +166,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       actions: options.actions,
       observer: options.observer,
       signal: combined,
+      dryRun: options.dryRun,
     });
   };
 
@@ -240,22 +213,6 @@ function environmentOf(token: NonNullable<PlannedJob['job']['environment']>, sco
   if (typeof value === 'string') return { name: value };
   const v = value as { name?: unknown; url?: unknown };
   return { name: String(v.name ?? ''), url: v.url === undefined ? undefined : String(v.url) };
-}
-
-function skipped(planned: PlannedJob, conclusion: Conclusion, reason: string, spec?: JobInstanceSpec): JobResult {
-  return {
-    key: spec?.key ?? planned.id,
-    id: planned.id,
-    name: spec?.name ?? (planned.job.name && 'value' in planned.job.name ? String(planned.job.name.value) : planned.id),
-    matrix: spec?.matrix ?? null,
-    conclusion,
-    outputs: {},
-    durationMs: 0,
-    steps: [],
-    annotations: [],
-    summary: '',
-    reason,
-  };
 }
 
 function matchesFilter(matrix: Record<string, unknown> | null, filter: Record<string, string> | undefined): boolean {

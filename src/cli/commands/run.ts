@@ -1,0 +1,209 @@
+/** `nexus run [EVENT]`: runs workflows on this host, with act's flags where act has them. */
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { NexusError } from '../../errors.js';
+import { Masker } from '../../engine/masker.js';
+import { runWorkflow, type EnvironmentDecision, type EnvironmentRequest } from '../../engine/run.js';
+import type { RunReport } from '../../engine/results.js';
+import { copyRepository } from '../../engine/workspace.js';
+import { planWorkflow } from '../../planner/plan.js';
+import { workflowTriggers } from '../../planner/triggers.js';
+import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
+import { parseCommandArgs, splitAssignment } from '../args.js';
+import type { CliIO, Command } from '../command.js';
+import { readDotenv } from '../dotenv.js';
+import { dispatchInputs } from '../inputs.js';
+import { localEvent } from '../local-event.js';
+import { printPlan } from '../plan-listing.js';
+import { Progress } from '../progress.js';
+import { loadWorkflows, workflowPaths } from '../workflow-files.js';
+
+const OPTIONS = {
+  workflows: { type: 'string', short: 'W' },
+  job: { type: 'string', short: 'j' },
+  eventpath: { type: 'string', short: 'e' },
+  secret: { type: 'string', short: 's', multiple: true },
+  'secret-file': { type: 'string' },
+  var: { type: 'string', multiple: true },
+  'var-file': { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'env-file': { type: 'string' },
+  input: { type: 'string', multiple: true },
+  matrix: { type: 'string', multiple: true },
+  list: { type: 'boolean', short: 'l' },
+  dryrun: { type: 'boolean', short: 'n' },
+  json: { type: 'string' },
+  jobs: { type: 'string' },
+  data: { type: 'string' },
+  approve: { type: 'string', multiple: true },
+  source: { type: 'string' },
+  'action-cache': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run workflows on this host (like act, without Docker)',
+  usage: `nexus run [EVENT] [-W PATH] [-j JOB] [-e EVENT.json] [-s NAME[=VALUE]] [--secret-file F] [--var N=V] [--var-file F]
+       [--env N=V] [--env-file F] [--input N=V] [--matrix KEY:VALUE] [-l] [-n] [--json FILE] [--jobs N]
+       [--approve ENV] [--source worktree|commit] [--data DIR] [--action-cache DIR] [-v]`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs('run', args, OPTIONS);
+    if (positionals.length > 1) throw new NexusError('USAGE', `nexus run: expected at most one EVENT, got ${positionals.join(' ')}`, { exitCode: 2 });
+    const eventName = positionals[0] ?? 'push';
+    const root = repositoryRoot(io.cwd);
+    const maxJobs = values.jobs === undefined ? availableParallelism() : positiveInt('--jobs', values.jobs);
+    const source = values.source ?? 'worktree';
+    if (source !== 'worktree' && source !== 'commit') throw new NexusError('USAGE', `--source ${source}: expected worktree or commit`, { exitCode: 2 });
+    const matrixFilter = Object.fromEntries((values.matrix ?? []).map((m) => {
+      const i = m.indexOf(':');
+      if (i <= 0) throw new NexusError('USAGE', `--matrix ${JSON.stringify(m)}: expected KEY:VALUE`, { exitCode: 2 });
+      return [m.slice(0, i), m.slice(i + 1)];
+    }));
+
+    const secretFile = values['secret-file'] ?? (existsSync(join(io.cwd, '.secrets')) ? join(io.cwd, '.secrets') : undefined);
+    const secrets: Record<string, string> = secretFile ? readDotenv(resolve(io.cwd, secretFile)) : {};
+    for (const s of values.secret ?? []) {
+      const [name, value] = splitAssignment('-s', s, true);
+      const v = value ?? io.env[name];
+      if (v === undefined) throw new NexusError('USAGE', `-s ${name}: no value given and no environment variable ${name}`, { exitCode: 2 });
+      secrets[name] = v;
+    }
+    const vars = { ...(values['var-file'] ? readDotenv(resolve(io.cwd, values['var-file'])) : {}), ...assignments('--var', values.var) };
+    const extraEnv = { ...(values['env-file'] ? readDotenv(resolve(io.cwd, values['env-file'])) : {}), ...assignments('--env', values.env) };
+    const givenInputs = assignments('--input', values.input);
+
+    const workflows = await loadWorkflows(workflowPaths(root, io.cwd, values.workflows), root);
+    const event = await localEvent(root, eventName, values.eventpath ? resolve(io.cwd, values.eventpath) : undefined);
+    let selected = workflows.filter((w) => workflowTriggers(w, { name: event.name, payload: event.payload, changedFiles: event.changedFiles }));
+    if (values.job) {
+      const withJob = workflows.filter((w) => w.jobs.some((j) => j.id === values.job));
+      if (withJob.length === 0) throw new NexusError('UNKNOWN_JOB', `-j ${values.job}: no workflow has a job '${values.job}' (jobs: ${[...new Set(workflows.flatMap((w) => w.jobs.map((j) => j.id)))].join(', ')})`, { exitCode: 2 });
+      selected = selected.filter((w) => w.jobs.some((j) => j.id === values.job));
+      if (selected.length === 0 && values.workflows) selected = withJob;
+    }
+    if (selected.length === 0) {
+      io.stderr.write(`nexus run: no workflow is triggered by '${eventName}' (${workflows.map((w) => w.file).join(', ')})\n`);
+      return 0;
+    }
+    const plans = selected.map((w) => planWorkflow(w, values.job));
+    if (values.list) {
+      for (const plan of plans) printPlan(plan, io, { github: {}, vars, secrets: {}, inputs: {} });
+      return 0;
+    }
+
+    const dataDir = resolveDataDir(io.cwd, values.data, io.env);
+    const masker = new Masker();
+    for (const v of Object.values(secrets)) masker.add(v);
+    const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+    const progress = new Progress({ out: io.stdout, masker, color, live: Boolean(io.stdout.isTTY), showDebug: values.verbose });
+
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onInterrupt = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        progress.print('Cancelling: stopping running steps; always() steps still run. Press Ctrl-C again to quit at once.');
+        controller.abort();
+      } else process.exit(130);
+    };
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
+
+    const reports: RunReport[] = [];
+    try {
+      for (const plan of plans) {
+        const runNumber = nextRunNumber(dataDir);
+        const runId = `${Date.now()}${String(runNumber).padStart(4, '0')}`;
+        const workRoot = join(dataDir, 'work', String(runNumber));
+        mkdirSync(workRoot, { recursive: true });
+        const eventPath = join(workRoot, 'event.json');
+        const inputs = eventName === 'workflow_dispatch' ? dispatchInputs(plan.workflow, givenInputs) : givenInputs;
+        const payload = eventName === 'workflow_dispatch' ? { ...event.payload, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) } : event.payload;
+        writeFileSync(eventPath, JSON.stringify(payload, null, 2));
+        const report = await runWorkflow({
+          plan,
+          run: {
+            runId, runNumber, runAttempt: 1, workflowName: plan.workflow.name, workflowFile: plan.workflow.file,
+            eventName, event: payload, eventPath, sha: event.sha, ref: event.ref, repository: event.repository,
+            actor: event.actor, serverUrl: 'http://127.0.0.1', baseRef: event.baseRef, headRef: event.headRef,
+          },
+          secrets, vars, inputs, matrixFilter,
+          maxParallelJobs: maxJobs,
+          workRoot,
+          toolCache: join(dataDir, 'tool-cache'),
+          dataDir,
+          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha }, ws),
+          masker,
+          hostEnv: { ...stringEnv(io.env), ...extraEnv },
+          observer: progress,
+          signal: controller.signal,
+          environmentGate: (request) => localGate(request, values.approve ?? [], io, progress),
+          dryRun: values.dryrun,
+        });
+        progress.summary(report);
+        reports.push(report);
+      }
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    }
+    if (values.json) writeFileAtomic(resolve(io.cwd, values.json), masker.mask(JSON.stringify(reports.length === 1 ? reports[0] : { conclusion: overall(reports), runs: reports }, null, 2)) + '\n');
+    return overall(reports) === 'success' ? 0 : 1;
+  },
+};
+
+function overall(reports: RunReport[]): RunReport['conclusion'] {
+  if (reports.some((r) => r.conclusion === 'cancelled')) return 'cancelled';
+  return reports.every((r) => r.conclusion === 'success') ? 'success' : 'failure';
+}
+
+/** Local approvals: `--approve ENV`, else a question on a terminal, else a refusal saying how to approve. */
+async function localGate(request: EnvironmentRequest, approved: string[], io: CliIO, progress: Progress): Promise<EnvironmentDecision> {
+  if (approved.includes(request.name) || approved.includes('*')) {
+    progress.print(`[${request.jobKey}] deployment to '${request.name}' approved by --approve`);
+    return { approved: true };
+  }
+  if (io.stdin.isTTY && io.stdout.isTTY) {
+    progress.stop();
+    const rl = createInterface({ input: io.stdin, output: io.stdout });
+    const answer = await rl.question(`Job '${request.jobName}' deploys to '${request.name}'${request.url ? ` (${request.url})` : ''}. Approve? [y/N] `);
+    rl.close();
+    return /^y(es)?$/i.test(answer.trim()) ? { approved: true } : { approved: false, reason: `Deployment to '${request.name}' was rejected.` };
+  }
+  return { approved: false, reason: `Deployment to '${request.name}' needs an approval: pass --approve ${request.name}` };
+}
+
+function nextRunNumber(dataDir: string): number {
+  const file = join(dataDir, 'run-number');
+  let n = 0;
+  try {
+    n = Number(readFileSync(file, 'utf8').trim()) || 0;
+  } catch {
+    // First run in this data folder.
+  }
+  writeFileAtomic(file, String(n + 1));
+  return n + 1;
+}
+
+function assignments(flag: string, list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list ?? []) {
+    const [k, v] = splitAssignment(flag, a);
+    out[k] = v ?? '';
+  }
+  return out;
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new NexusError('USAGE', `${flag} ${text}: expected a positive whole number`, { exitCode: 2 });
+  return n;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
