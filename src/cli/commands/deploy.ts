@@ -1,0 +1,82 @@
+import { NexusError } from '../../errors.js';
+import type { Command } from '../command.js';
+import { parseCommandArgs } from '../args.js';
+import { environmentNamed, loadEnvironments } from '../../environments/config.js';
+import { repositoryRoot, resolveDataDir } from '../../environments/data-folder.js';
+import { gitHead, localActor } from '../../environments/local-identity.js';
+import { branchAllowed } from '../../environments/protection.js';
+import { FileApprovalStore, waitForGate } from '../../environments/approvals.js';
+import { Notifier, resolveTargets } from '../../alerts/notifier.js';
+import { RELEASE_SETTING_NAMES, parseReleaseSettings } from '../../deploy/options.js';
+import { buildDeployRequest } from '../../deploy/request.js';
+import { DeployDaemonClient } from '../../deploy/client.js';
+
+const settingOptions = Object.fromEntries(RELEASE_SETTING_NAMES.map((n) => [n, { type: 'string' as const }]));
+
+export const deploy: Command = {
+  name: 'deploy',
+  summary: 'Release a service to an environment blue/green, with analysis and automatic rollback',
+  usage: `nexus deploy SERVICE --env ENV --command CMD [--artifact PATH] [--port N] [--health-check PATH]
+       [--smoke-test CMD] [--wait analysis|switch] [--analysis-duration 5m] [--rollback-window 30s]
+       [--probe-interval 10s] [--probe-timeout 2s] [--failed-probes 3] [--max-error-rate 5%] [--max-p95 3s]
+       [--window 5m] [--min-requests 20] [--no-traffic inconclusive|pass|fail] [--startup-timeout 60s]
+       [--smoke-timeout 5m] [--as ACTOR] [--data DIR]
+
+The service must listen on $PORT and answer its health check with 2xx. Environments with required reviewers
+or a wait timer hold the release until 'nexus approve' (another terminal) and the timer let it go.`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs('deploy', args, { env: { type: 'string' }, as: { type: 'string' }, data: { type: 'string' }, ...settingOptions });
+    const flag = (name: string) => `--${name}`;
+    if (positionals.length !== 1) throw new NexusError('USAGE', 'nexus deploy: give exactly one SERVICE', { exitCode: 2 });
+    if (!values.env) throw new NexusError('USAGE', 'nexus deploy: --env is required', { exitCode: 2 });
+    const settings = parseReleaseSettings((n) => (values as Record<string, string | undefined>)[n], flag);
+    const root = repositoryRoot(io.cwd);
+    const environments = loadEnvironments(root, io.cwd);
+    const env = environmentNamed(environments, values.env);
+    const dataDir = resolveDataDir(io.cwd, values.data, io.env);
+    const { commit, ref } = gitHead(root);
+    const actor = localActor(io.cwd, values.as, io.env);
+    const say = (line: string) => io.stdout.write(`${line}\n`);
+    const warn = (line: string) => io.stderr.write(`warning: ${line}\n`);
+    const request = buildDeployRequest(settings, { service: positionals[0], environment: values.env, workspace: root, environments, commit, ref, actor, secret: (n) => io.env[n], warn }, flag);
+
+    const branch = branchAllowed(env, ref ?? '(no branch)', environments.protectedBranches);
+    if (!branch.allowed) throw new NexusError('BRANCH_POLICY', branch.reason);
+    if (env.protection.reviewers.length || env.protection.waitTimerMs) {
+      const store = new FileApprovalStore(dataDir);
+      const run = `deploy-${request.service}-${Date.now().toString(36)}`;
+      store.save({ run, environment: env.name, ref: ref ?? '(detached HEAD)', sha: commit, triggeredBy: actor, requestedAt: new Date().toISOString(), reviews: [] });
+      if (env.protection.reviewers.length) {
+        const notifier = new Notifier(dataDir);
+        notifier.notify(resolveTargets(env.notifications, (n) => io.env[n], warn), { kind: 'approval_requested', at: new Date().toISOString(), environment: env.name, service: request.service, commit, ref, actor, run, reviewers: env.protection.reviewers.map((r) => (r.kind === 'team' ? `team:${r.name}` : r.name)) });
+        say(`'${env.name}' needs a review: nexus approve ${run} --env ${env.name} (or nexus reject ...)`);
+      }
+      const stop = new AbortController();
+      const onSigint = () => stop.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const gate = await waitForGate(store, env, environments, run, { signal: stop.signal, onWaiting: (reason) => say(`waiting: ${reason}`) });
+        if (gate.state !== 'approved') throw new NexusError('NOT_APPROVED', `deployment to '${env.name}' ${gate.state}: ${gate.reason}`);
+        request.approver = gate.review?.actor;
+        say(gate.reason);
+      } catch (e) {
+        if (stop.signal.aborted) throw new NexusError('CANCELLED', 'stopped waiting for approval', { exitCode: 130 });
+        throw e;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    }
+
+    const daemon = await DeployDaemonClient.connect(dataDir);
+    const { outcome, switched } = await daemon.deploy(request, settings.waitFor, { log: say });
+    if (!outcome) {
+      say(`deployment #${switched!.deployment.id}: traffic on revision ${switched!.deployment.revision} at ${switched!.serviceUrl}; analysis continues in the deploy daemon ('nexus deployments' shows the result)`);
+      return 0;
+    }
+    const d = outcome.deployment;
+    const last = d.statuses[d.statuses.length - 1];
+    say(`deployment #${d.id} ${last.state}: ${last.reason}`);
+    say(`${request.service} (${request.environment}) serves revision ${outcome.liveRevision ?? 'none'} at ${outcome.serviceUrl}`);
+    return outcome.conclusion === 'success' ? 0 : 1;
+  },
+};

@@ -1,0 +1,59 @@
+import type { Command } from '../command.js';
+import { parseCommandArgs } from '../args.js';
+import { resolveDataDir } from '../../environments/data-folder.js';
+import { FileDeploymentRepository } from '../../deploy/repository.js';
+import { currentState, type DeploymentRecord } from '../../deploy/records.js';
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+function describe(d: DeploymentRecord): string {
+  const lines = [`deployment #${d.id}: ${d.service} revision ${d.revision} to '${d.environment}' (${d.kind}${d.rollbackOf ? ` of #${d.rollbackOf}` : ''})`];
+  lines.push(`  commit ${d.commit ?? '-'}  ref ${d.ref ?? '-'}  artifact ${d.artifactDigest ?? '-'}`);
+  lines.push(`  created by ${d.creator} at ${d.createdAt}${d.approver ? `, approved by ${d.approver}` : ''}${d.url ? `, url ${d.url}` : ''}`);
+  for (const s of d.statuses) lines.push(`  ${s.at}  ${s.state.padEnd(11)}  ${s.reason}`);
+  if (d.analysis) {
+    const a = d.analysis;
+    const f = a.figures;
+    lines.push(`  analysis ${a.verdict}${a.rule ? ` (${a.rule})` : ''}: ${a.startedAt} .. ${a.endsAt}${a.reason ? `; ${a.reason}` : ''}`);
+    lines.push(`  requests ${f.requests}, errors ${f.errors} (${Math.round(f.errorRate * 1000) / 10}%), p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms, p99 ${f.p99Ms} ms, failed probes in a row ${f.consecutiveProbeFailures}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const deployments: Command = {
+  name: 'deployments',
+  summary: 'List deployment records (newest first), or show one in full',
+  usage: 'nexus deployments [--env ENV] [--service SERVICE] [--show ID] [--json] [--data DIR]',
+  async run(args, io) {
+    const { values } = parseCommandArgs('deployments', args, { env: { type: 'string' }, service: { type: 'string' }, show: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' } }, false);
+    const repo = new FileDeploymentRepository(resolveDataDir(io.cwd, values.data, io.env));
+    if (values.show !== undefined) {
+      const record = repo.get(Number(values.show));
+      if (!record) {
+        io.stderr.write(`nexus deployments: no deployment #${values.show}\n`);
+        return 1;
+      }
+      io.stdout.write(values.json ? JSON.stringify(record, null, 2) + '\n' : describe(record));
+      return 0;
+    }
+    const list = repo.list({ environment: values.env, service: values.service });
+    if (values.json) {
+      io.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      return 0;
+    }
+    if (!list.length) {
+      io.stdout.write('no deployments\n');
+      return 0;
+    }
+    const rows = [['ID', 'ENVIRONMENT', 'SERVICE', 'REV', 'KIND', 'STATE', 'COMMIT', 'BY', 'CREATED', 'LAST STATUS']];
+    for (const d of list) {
+      const last = d.statuses[d.statuses.length - 1];
+      rows.push([`#${d.id}`, d.environment, d.service, String(d.revision), d.kind, currentState(d), d.commit?.slice(0, 12) ?? '-', d.creator, d.createdAt.replace(/\.\d+Z$/, 'Z'), last.reason]);
+    }
+    io.stdout.write(table(rows));
+    return 0;
+  },
+};

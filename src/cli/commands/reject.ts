@@ -1,0 +1,3 @@
+import { reviewCommand } from './approve.js';
+
+export const reject = reviewCommand('reject', 'rejected', 'Reject a run waiting for an environment; its deployment fails');

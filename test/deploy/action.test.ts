@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tempDir, writeTree } from '../helpers/cli.js';
+import { serviceCommand } from './helpers.js';
+import { deployAction, DeployDaemonClient } from '../../src/deploy/index.js';
+
+test('nexus/deploy@v1 releases through the data folder daemon and reports outputs', async () => {
+  const { dir, cleanup } = tempDir('nexus-deploy-action-');
+  writeTree(dir, { '.nexus/environments.yml': 'environments:\n  staging:\n    url: https://staging.example\n    variables: { GREETING: hi }\n' });
+  const dataDir = join(dir, '.nexus');
+  const lines: string[] = [];
+  const context = { dataDir, workspace: dir, sha: 'f00dfeed', ref: 'refs/heads/main', actor: 'alice', log: (l: string) => lines.push(l), signal: new AbortController().signal };
+  try {
+    const inputs = { service: 'api', environment: 'staging', command: serviceCommand(), 'health-check': '/health', 'analysis-duration': '200ms', 'rollback-window': '0s', 'probe-interval': '100ms' };
+    const result = await deployAction(inputs, context);
+    assert.equal(result.conclusion, 'success', lines.join('\n'));
+    assert.equal(result.outputs.revision, '1');
+    assert.equal(result.outputs.status, 'success');
+    assert.equal(result.outputs.url, 'https://staging.example', 'the environment URL is recorded');
+    assert.equal(result.outputs.analysis, 'inconclusive');
+    const services = await (await DeployDaemonClient.find(dataDir))!.status();
+    assert.equal(services[0].revisions[0].spec.env.GREETING, 'hi', 'environment variables reach the service');
+    assert.ok(lines.some((l) => /traffic switched to revision 1/.test(l)));
+
+    const switchOnly = await deployAction({ ...inputs, wait: 'switch', 'analysis-duration': '2s' }, context);
+    assert.equal(switchOnly.conclusion, 'success');
+    assert.equal(switchOnly.outputs.status, 'in_progress', 'returns at the switch while analysis goes on in the daemon');
+
+    lines.length = 0;
+    const bad = await deployAction({ ...inputs, 'max-error-rate': '250%' }, context);
+    assert.equal(bad.conclusion, 'failure');
+    assert.match(lines.join('\n'), /input 'max-error-rate' "250%": expected a percentage/);
+    const canary = await deployAction({ ...inputs, strategy: 'canary' }, context);
+    assert.equal(canary.conclusion, 'failure');
+  } finally {
+    await (await DeployDaemonClient.find(dataDir))?.shutdown(true);
+    cleanup();
+  }
+});

@@ -1,0 +1,162 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
+import { serviceCommand } from './helpers.js';
+import { DeployDaemonClient } from '../../src/deploy/client.js';
+import { isAlive } from '../../src/deploy/supervisor.js';
+
+const QUICK = ['--analysis-duration', '200ms', '--rollback-window', '0s', '--probe-interval', '100ms'];
+
+async function withRepo(environments: string, body: (dir: string, nexus: (...a: string[]) => ReturnType<typeof runNexus>) => Promise<void>) {
+  const { dir, cleanup } = tempDir('nexus-deploy-cli-');
+  gitRepo(dir, { '.nexus/environments.yml': environments, '.gitignore': '.nexus/*\n!.nexus/environments.yml\n' });
+  const nexus = (...a: string[]) => runNexus(a, { cwd: dir, env: { NEXUS_ACTOR: '' } });
+  try {
+    await body(dir, nexus);
+  } finally {
+    await (await DeployDaemonClient.find(join(dir, '.nexus')))?.shutdown(true);
+    cleanup();
+  }
+}
+
+test('deploy, list, preview and roll back through the CLI; the daemon adopts running services after a crash', async () => {
+  await withRepo('environments:\n  staging:\n    deployment-branches: { branches: [main] }\n', async (dir, nexus) => {
+    const first = await nexus('deploy', 'web', '--env', 'staging', '--command', serviceCommand(), '--as', 'alice', ...QUICK);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.match(first.stdout, /deployment #1 success: analysis inconclusive/);
+    const url = /serves revision 1 at (http:\/\/127\.0\.0\.1:\d+)/.exec(first.stdout)![1];
+    const second = await nexus('deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, new RegExp(`serves revision 2 at ${url}`), 'the URL is stable across releases');
+
+    const list = await nexus('deployments', '--env', 'staging');
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /^ID\s+ENVIRONMENT\s+SERVICE\s+REV\s+KIND\s+STATE/);
+    assert.match(list.stdout, /#2\s+staging\s+web\s+2\s+deploy\s+success\s+[0-9a-f]{12}/);
+    assert.match(list.stdout, /#1\s+staging\s+web\s+1\s+deploy\s+inactive\s+[0-9a-f]{12}\s+alice/);
+
+    const unconfirmed = await nexus('rollback', 'web', '--env', 'staging', '--to', '1');
+    assert.equal(unconfirmed.code, 2);
+    assert.match(unconfirmed.stderr, /pass --yes/);
+    const preview = await nexus('rollback', 'web', '--env', 'staging', '--to', '1', '--dry-run');
+    assert.equal(preview.code, 0);
+    assert.match(preview.stdout, /revision: 2 -> 1\n/);
+    assert.match(preview.stdout, /revision 1 is stopped: it is started from/);
+    assert.equal((await fetch(url)).headers.get('x-nexus-revision'), '2', 'a preview changes nothing');
+
+    const rolled = await nexus('rollback', 'web', '--env', 'staging', '--to', '1', '--yes', '--as', 'carol');
+    assert.equal(rolled.code, 0, rolled.stderr);
+    assert.match(rolled.stdout, /deployment #3 \(rollback\) success: revision 1 is live/);
+    assert.equal((await fetch(url)).headers.get('x-nexus-revision'), '1');
+    const show = await nexus('deployments', '--show', '2');
+    assert.match(show.stdout, /rolled_back\s+rolled back by carol to revision 1 \(deployment #3\)/);
+
+    const dataDir = join(dir, '.nexus');
+    const daemon = JSON.parse(readFileSync(join(dataDir, 'deploy/daemon.json'), 'utf8'));
+    const servicePid = () => JSON.parse(readFileSync(join(dataDir, 'deploy/local-target.json'), 'utf8')).services[0].revisions.find((r: { state: string }) => r.state === 'live').pid;
+    const before = servicePid();
+    process.kill(daemon.pid, 'SIGKILL');
+    while (isAlive(daemon.pid)) await sleep(20);
+    assert.ok(isAlive(before), 'the service survives its supervisor');
+    const again = await nexus('rollback', 'web', '--env', 'staging', '--dry-run');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(servicePid(), before, 'the new daemon adopted the running revision');
+    assert.equal((await fetch(url)).headers.get('x-nexus-revision'), '1', 'the stable URL serves again');
+  });
+});
+
+test('a bad flag names itself and exits 2', async () => {
+  await withRepo('environments: {}\n', async (_dir, nexus) => {
+    const bad = await nexus('deploy', 'web', '--env', 'staging', '--command', 'x', '--max-error-rate', 'lots');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--max-error-rate "lots": expected a percentage/);
+    const missing = await nexus('deploy', 'web', '--env', 'staging');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--command is required/);
+  });
+});
+
+test('a broken environments file is reported with file:line:col', async () => {
+  await withRepo('environments:\n  staging:\n    reviewers: alice\n    wait-timer: [1]\n', async (_dir, nexus) => {
+    const r = await nexus('deploy', 'web', '--env', 'staging', '--command', 'x');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^\.nexus\/environments\.yml:4:17: environments\.staging\.wait-timer must be a number or a string$/m);
+  });
+});
+
+async function pendingRun(dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'approvals');
+  for (let i = 0; i < 300; i++) {
+    if (existsSync(dir)) {
+      const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+      const waiting = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))).find((r) => r.reviews.length === 0);
+      if (waiting) return waiting.run;
+    }
+    await sleep(50);
+  }
+  throw new Error('no approval request appeared');
+}
+
+const PRODUCTION = `environments:
+  production:
+    reviewers: [alice, bob]
+    prevent-self-review: true
+    deployment-branches: { branches: [main] }
+`;
+
+test('production waits for a reviewer: non-reviewers and the author are refused, a reviewer lets it go', async () => {
+  await withRepo(PRODUCTION, async (dir, nexus) => {
+    const dataDir = join(dir, '.nexus');
+    const running = nexus('deploy', 'web', '--env', 'production', '--command', serviceCommand(), '--as', 'bob', ...QUICK);
+    const run = await pendingRun(dataDir);
+    const stranger = await nexus('approve', run, '--env', 'production', '--as', 'mallory');
+    assert.equal(stranger.code, 1);
+    assert.match(stranger.stderr, /mallory is not a required reviewer of 'production' \(reviewers: alice, bob\)/);
+    const self = await nexus('approve', run, '--env', 'production', '--as', 'bob');
+    assert.equal(self.code, 1);
+    assert.match(self.stderr, /prevents self-review/);
+    await sleep(300);
+    assert.equal(existsSync(join(dataDir, 'deploy', 'deployments')), false, 'nothing deploys before approval');
+    const ok = await nexus('approve', run, '--env', 'production', '--as', 'alice', '--comment', 'ship it');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /approved deploy-web-\w+ for 'production' as alice at .*: ship it/);
+    const done = await running;
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /needs a review: nexus approve deploy-web-\w+ --env production/);
+    assert.match(done.stdout, /approved by alice/);
+    const show = await nexus('deployments', '--show', '1');
+    assert.match(show.stdout, /created by bob at .*, approved by alice/);
+    const again = await nexus('approve', run, '--env', 'production', '--as', 'alice');
+    assert.equal(again.code, 1, 'a decided request takes no more reviews');
+  });
+});
+
+test('a rejection fails the deployment, and a branch outside the policy is refused', async () => {
+  await withRepo(PRODUCTION, async (dir, nexus) => {
+    const running = nexus('deploy', 'web', '--env', 'production', '--command', serviceCommand(), '--as', 'bob', ...QUICK);
+    const run = await pendingRun(join(dir, '.nexus'));
+    const no = await nexus('reject', run, '--env', 'production', '--as', 'alice', '--comment', 'not today');
+    assert.equal(no.code, 0);
+    const done = await running;
+    assert.equal(done.code, 1);
+    assert.match(done.stderr, /deployment to 'production' rejected: rejected by alice: not today/);
+    execFileSync('git', ['checkout', '-q', '-b', 'feature'], { cwd: dir });
+    const refused = await nexus('deploy', 'web', '--env', 'production', '--command', serviceCommand());
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /refs\/heads\/feature may not deploy to 'production' \(allowed: branch main\)/);
+  });
+});
+
+test('a wait timer holds the deployment until it ends', async () => {
+  await withRepo('environments:\n  staging:\n    wait-timer: 1500ms\n', async (_dir, nexus) => {
+    const started = Date.now();
+    const r = await nexus('deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /waiting: wait timer of 'staging' runs until/);
+    assert.ok(Date.now() - started >= 1500);
+  });
+});
