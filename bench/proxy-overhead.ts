@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../src/deploy/supervisor.js';
-import { load, round, type LoadFigures } from './load.js';
+import { load, round, type LoadFigures } from './proxy-load.js';
 
 const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '16' }, seconds: { type: 'string', default: '3' }, rounds: { type: 'string', default: '3' }, 'service-delay-ms': { type: 'string', default: '0' } } });
 const delay = Number(values['service-delay-ms']);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { LocalSupervisor } from '../src/deploy/local-supervisor.js';
 import { DEFAULT_ANALYSIS } from '../src/deploy/analysis.js';
 import type { DeployRequest } from '../src/deploy/blue-green.js';
-import { load, round } from './load.js';
+import { load, round } from './proxy-load.js';
 
 const { values } = parseArgs({ options: { releases: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '4' } } });
 const releases = Number(values.releases);
