@@ -8,6 +8,7 @@ import { Masker } from '../../engine/masker.js';
 import { runWorkflow, type EnvironmentDecision, type EnvironmentRequest } from '../../engine/run.js';
 import type { RunReport } from '../../engine/results.js';
 import { copyRepository } from '../../engine/workspace.js';
+import { createActionHost } from '../../actions/host.js';
 import { planWorkflow } from '../../planner/plan.js';
 import { workflowTriggers } from '../../planner/triggers.js';
 import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
@@ -95,6 +96,7 @@ export const runCommand: Command = {
     }
 
     const dataDir = resolveDataDir(io.cwd, values.data, io.env);
+    const actions = createActionHost({ dataDir, actionCache: values['action-cache'], root, env: io.env });
     const masker = new Masker();
     for (const v of Object.values(secrets)) masker.add(v);
     const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
@@ -138,6 +140,7 @@ export const runCommand: Command = {
           populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha }, ws),
           masker,
           hostEnv: { ...stringEnv(io.env), ...extraEnv },
+          actions,
           observer: progress,
           signal: controller.signal,
           environmentGate: (request) => localGate(request, values.approve ?? [], io, progress),

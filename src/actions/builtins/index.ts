@@ -1,0 +1,22 @@
+/** The built-in actions, by lower-case `owner/repo[/path]` (any ref), and the spec's actions that cannot run offline. */
+import type { Builtin } from './builtin.js';
+
+export type { Builtin, BuiltinServices } from './builtin.js';
+
+const BUILTINS: Record<string, Builtin> = {};
+
+const UNAVAILABLE: [RegExp, string][] = [
+  [/^aws-actions\//, 'needs an AWS account and credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or an OIDC role), which this offline host does not have'],
+  [/^docker\//, 'needs a Docker daemon and a container registry, neither of which this host has'],
+  [/^returntocorp\/semgrep-action|^semgrep\//, 'needs the Semgrep service (a SEMGREP_APP_TOKEN and network access to semgrep.dev)'],
+  [/^aquasecurity\/trivy-action/, 'needs a container engine and the Trivy vulnerability database from the network'],
+];
+
+export function findBuiltin(name: string): Builtin | undefined {
+  return BUILTINS[name];
+}
+
+/** Why an action cannot run here, for actions that need a cloud account or a container engine. */
+export function unavailableReason(name: string): string | undefined {
+  return UNAVAILABLE.find(([re]) => re.test(name))?.[1];
+}

@@ -1,0 +1,82 @@
+/**
+ * Loads an action's metadata (action.yml / action.yaml) with GitHub's own parser and schema, and
+ * reads the composite step fields its converter drops (`with`, `shell`, `working-directory`) from
+ * the raw token tree, as the workflow loader does for workflow steps.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NoOperationTraceWriter } from '@actions/workflow-parser';
+import { parseAction, convertActionTemplate, type ActionTemplate, type ActionInputDefinition, type ActionOutputDefinition } from '@actions/workflow-parser/actions/index';
+import type { Step } from '@actions/workflow-parser/model/workflow-template';
+import { NexusError, type Diagnostic } from '../errors.js';
+import type { StepDef } from '../workflow/model.js';
+import type { MappingToken, TemplateToken } from '../workflow/template.js';
+
+export type ActionKind = 'node' | 'composite' | 'docker';
+
+export interface ActionManifest {
+  file: string;
+  dir: string;
+  name: string;
+  inputs: ActionInputDefinition[];
+  outputs: ActionOutputDefinition[];
+  kind: ActionKind;
+  /** node: the `using` and scripts (relative to dir). */
+  node?: { using: string; main: string; pre?: string; post?: string; preIf?: string; postIf?: string };
+  steps?: StepDef[];
+}
+
+const POSITIONED = /^(.*?) \(Line: (\d+), Col: (\d+)\): ([\s\S]*)$/;
+
+export function findManifest(dir: string): string | undefined {
+  return ['action.yml', 'action.yaml'].map((n) => join(dir, n)).find((f) => existsSync(f));
+}
+
+export function loadManifest(dir: string, label: string): ActionManifest {
+  const file = findManifest(dir);
+  if (!file) throw new NexusError('ACTION_MANIFEST', `${label}: no action.yml or action.yaml in ${dir}`);
+  const parsed = parseAction({ name: file, content: readFileSync(file, 'utf8') }, new NoOperationTraceWriter());
+  const fail = (messages: string[]) => {
+    const diagnostics = messages.map((m) => diagnostic(file, m));
+    const first = diagnostics[0];
+    const where = first.line === undefined ? file : `${file}:${first.line}:${first.col}`;
+    return new NexusError('ACTION_MANIFEST', `${label}: invalid action metadata at ${where}: ${first.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ''}`, { diagnostics });
+  };
+  if (!parsed.value || parsed.context.errors.count > 0) throw fail(parsed.context.errors.getErrors().map((e) => e.message));
+  const template: ActionTemplate = convertActionTemplate(parsed.context, parsed.value);
+  if (parsed.context.errors.count > 0 || !template.runs) throw fail(parsed.context.errors.getErrors().map((e) => e.message));
+  const base = { file, dir, name: template.name, inputs: template.inputs ?? [], outputs: template.outputs ?? [] };
+  const runs = template.runs;
+  if (runs.using === 'composite') {
+    const rawSteps = [...(((parsed.value as MappingToken).find('runs') as MappingToken).find('steps') as unknown as Iterable<TemplateToken>)] as MappingToken[];
+    return { ...base, kind: 'composite', steps: runs.steps.map((s, i) => compositeStep(s, i, rawSteps[i])) };
+  }
+  if (runs.using === 'docker') return { ...base, kind: 'docker' };
+  return { ...base, kind: 'node', node: { using: runs.using, main: runs.main, pre: runs.pre, post: runs.post, preIf: runs.preIf, postIf: runs.postIf } };
+}
+
+function compositeStep(step: Step, index: number, raw: MappingToken): StepDef {
+  const s = step as Step & { if?: { expression: string }; uses?: { value: string } | string; run?: TemplateToken; env?: TemplateToken };
+  const uses = typeof s.uses === 'string' ? s.uses : s.uses?.value;
+  return {
+    index,
+    id: step.id || `__${uses ? 'uses' : 'run'}_${index}`,
+    idGenerated: !step.id,
+    name: step.name,
+    if: s.if?.expression ?? 'success()',
+    uses,
+    run: s.run,
+    with: raw.find('with'),
+    env: s.env,
+    shell: raw.find('shell'),
+    workingDirectory: raw.find('working-directory'),
+    timeoutMinutes: raw.find('timeout-minutes'),
+    continueOnError: raw.find('continue-on-error'),
+    position: { line: raw.line ?? 1, col: raw.col ?? 1 },
+  };
+}
+
+function diagnostic(file: string, message: string): Diagnostic {
+  const m = POSITIONED.exec(message);
+  return m ? { file, line: Number(m[2]), col: Number(m[3]), code: 'ACTION_MANIFEST', message: m[4] } : { file, code: 'ACTION_MANIFEST', message };
+}
