@@ -40,7 +40,8 @@ export interface DeployActionResult {
  * `uses: nexus/deploy@v1`. Inputs (all strings, as `with:` gives them): service, environment, strategy
  * (blue-green), command, artifact, port, health-check, smoke-test, smoke-timeout, startup-timeout, wait,
  * analysis-duration, rollback-window, probe-interval, probe-timeout, failed-probes, max-error-rate, max-p95,
- * window, min-requests, no-traffic. Outputs: deployment-id, revision, url, status, analysis, live-revision.
+ * window, min-requests, no-traffic. Outputs: deployment-id, revision, url (the service's stable URL), environment-url,
+ * status, analysis, live-revision.
  */
 export async function deployAction(inputs: Record<string, string | undefined>, context: DeployActionContext): Promise<DeployActionResult> {
   const label = (name: string) => `input '${name}'`;
@@ -77,7 +78,8 @@ export async function deployAction(inputs: Record<string, string | undefined>, c
       outputs: {
         'deployment-id': String(record.id),
         revision: String(record.revision),
-        url: record.url ?? outcome?.serviceUrl ?? switched!.serviceUrl,
+        url: outcome?.serviceUrl ?? switched!.serviceUrl,
+        'environment-url': record.url ?? '',
         status: state,
         analysis: record.analysis?.verdict ?? 'none',
         'live-revision': String(outcome?.liveRevision ?? record.revision),

@@ -17,7 +17,8 @@ test('nexus/deploy@v1 releases through the data folder daemon and reports output
     assert.equal(result.conclusion, 'success', lines.join('\n'));
     assert.equal(result.outputs.revision, '1');
     assert.equal(result.outputs.status, 'success');
-    assert.equal(result.outputs.url, 'https://staging.example', 'the environment URL is recorded');
+    assert.equal(result.outputs['environment-url'], 'https://staging.example', 'the environment URL is recorded');
+    assert.equal(await (await fetch(result.outputs.url)).text(), 'revision 1 200\n', 'url is where the service answers');
     assert.equal(result.outputs.analysis, 'inconclusive');
     const services = await (await DeployDaemonClient.find(dataDir))!.status();
     assert.equal(services[0].revisions[0].spec.env.GREETING, 'hi', 'environment variables reach the service');
