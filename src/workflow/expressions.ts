@@ -4,6 +4,7 @@
  */
 import { Evaluator, Lexer, Parser, data, type Expr } from '@actions/expressions';
 import { truthy } from '@actions/expressions/result';
+import { TokenType, type Token } from '@actions/expressions/lexer';
 import type { FunctionDefinition, FunctionInfo } from '@actions/expressions/funcs/info';
 import { NexusError } from '../errors.js';
 
@@ -34,8 +35,8 @@ export function compileExpression(source: string): Expr {
   let expr = cache.get(source);
   if (!expr) {
     try {
-      const lexed = new Lexer(source).lex();
-      expr = new Parser(lexed.tokens, [...CONTEXT_NAMES], HOST_FUNCTION_INFO).parse();
+      const tokens = unescapeStrings(new Lexer(source).lex().tokens);
+      expr = new Parser(tokens, [...CONTEXT_NAMES], HOST_FUNCTION_INFO).parse();
     } catch (e) {
       throw new NexusError('EXPRESSION', `invalid expression '${source}': ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -44,13 +45,28 @@ export function compileExpression(source: string): Expr {
   return expr;
 }
 
+/**
+ * The lexer unescapes only the first `''` of a string literal (`value.replace("''", "'")`), so
+ * `'it''s ''x'''` would read `it's 'x''`. GitHub's parser turns every script that mixes text and
+ * `${{ }}` into a `format('...')` literal, so any script with two single quotes was corrupted.
+ */
+function unescapeStrings(tokens: Token[]): Token[] {
+  for (const t of tokens) if (t.type === TokenType.STRING) t.value = t.lexeme.slice(1, -1).replaceAll("''", "'");
+  return tokens;
+}
+
 /** Converts plain JSON-like values into the expression library's data model. */
 export function toExpressionData(value: unknown): data.ExpressionData {
   if (value === null || value === undefined) return new data.Null();
   if (typeof value === 'boolean') return new data.BooleanData(value);
   if (typeof value === 'number') return new data.NumberData(value);
   if (typeof value === 'string') return new data.StringData(value);
-  if (Array.isArray(value)) return new data.Array(...value.map(toExpressionData));
+  if (Array.isArray(value)) {
+    // Added one by one: spreading a large array (a push of thousands of files) overflows the stack.
+    const array = new data.Array();
+    for (const item of value) array.add(toExpressionData(item));
+    return array;
+  }
   if (isExpressionData(value)) return value;
   const dict = new data.Dictionary();
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) dict.add(k, toExpressionData(v));
