@@ -41,7 +41,6 @@ export class CompositeRun {
     const summaries: string[] = [];
     const annotations: Annotation[] = [];
     let failed = false;
-    let error: string | undefined;
     const github = actionGithubContext(ctx, this.id);
     const outerEnv = ctx.scope.contexts.env as Record<string, string>;
     const host = { ...ctx.scope.host, success: () => !failed && ctx.scope.host.success(), failure: () => failed || ctx.scope.host.failure() };
@@ -73,10 +72,7 @@ export class CompositeRun {
       if (outcome.outcome === 'failure' && outcome.error) ctx.log({ kind: 'error', text: ctx.masker.mask(outcome.error) });
       const conclusion = outcome.outcome === 'failure' && continueOnError ? 'success' : outcome.outcome;
       steps[step.id] = { outputs: outcome.outputs ?? {}, outcome: outcome.outcome, conclusion };
-      if (conclusion === 'failure' && !failed) {
-        failed = true;
-        error = outcome.error;
-      }
+      if (conclusion === 'failure') failed = true;
     }
     let outputs: Record<string, string> = {};
     try {
@@ -85,9 +81,10 @@ export class CompositeRun {
     } catch (e) {
       if (!(e instanceof NexusError)) throw e;
       failed = true;
-      error = `outputs of ${this.manifest.file}: ${e.message}`;
+      ctx.log({ kind: 'error', text: ctx.masker.mask(`outputs of ${this.manifest.file}: ${e.message}`) });
     }
-    return { outcome: failed ? 'failure' : 'success', outputs, env: addedEnv, path: addedPath, summary: summaries.join('\n'), annotations, error: failed ? (error ?? 'A step of the composite action failed.') : undefined };
+    // Each failing nested step has logged its own error; the composite adds none of its own.
+    return { outcome: failed ? 'failure' : 'success', outputs, env: addedEnv, path: addedPath, summary: summaries.join('\n'), annotations };
   }
 
   /** The nested actions' post steps, in reverse order. */
