@@ -93,7 +93,7 @@ export async function finishJob(
     await db.run(
       `UPDATE jobs SET status = 'completed', conclusion = $2, outputs = $3, reason = $4, finished_at = $5,
          billable_minutes = $6, lease_expires_at = NULL WHERE id = $1`,
-      [job.id, result.conclusion, JSON.stringify(result.outputs ?? {}), result.reason ?? null, now, billableMinutes(job.startedAt, now)],
+      [job.id, result.conclusion, JSON.stringify(result.outputs ?? {}), result.reason ?? null, now, result.conclusion === 'skipped' ? 0 : billableMinutes(job.startedAt, now)],
     );
     return (await jobRow(db, job.id))!;
   });

@@ -17,8 +17,10 @@ const jobColumns: Record<keyof JobPatch, [string, (v: any) => SqlValue]> = {
   runsOn: ['runs_on', (v) => JSON.stringify(v)],
   plan: ['plan', (v) => JSON.stringify(v)],
   outputs: ['outputs', (v) => JSON.stringify(v)],
-  finishedAt: ['finished_at', (v) => v],
-  startedAt: ['started_at', (v) => v],
+  name: ['name', (v) => v],
+  timeoutMs: ['timeout_ms', (v) => v],
+  concurrencyGroup: ['concurrency_group', (v) => v],
+  environment: ['environment', (v) => v],
 };
 const runColumns: Record<keyof RunPatch, string> = {
   status: 'status',
@@ -154,7 +156,7 @@ export class SqlStore implements Store {
     if (patch.status === 'queued') sets.push(`queued_at = $${params.push(now)}`);
     if (patch.status === 'completed') {
       sets.push('lease_token = lease_token + 1', 'lease_expires_at = NULL');
-      if (patch.finishedAt === undefined) sets.push(`finished_at = $${params.push(now)}`);
+      sets.push(`finished_at = $${params.push(now)}`);
       // Billed like GitHub: whole minutes, rounded up per job, only when it started.
       sets.push(`billable_minutes = CASE WHEN started_at IS NULL THEN 0 ELSE (($${params.push(now)} - started_at + 59999) / 60000) END`);
     }
@@ -224,6 +226,10 @@ export class SqlStore implements Store {
       [r.name, JSON.stringify(r.labels), r.capacity, r.version, now],
     );
     return toRunner(row!);
+  }
+  async getRunner(id: number) {
+    const row = await this.db.get('SELECT * FROM runners WHERE id = $1', [id]);
+    return row && toRunner(row);
   }
   async touchRunner(id: number): Promise<void> {
     await this.db.run('UPDATE runners SET last_seen_at = $2 WHERE id = $1', [id, Date.now()]);

@@ -12,7 +12,7 @@ import type {
   RunStatus, RunnerInfo, Step,
 } from './types.js';
 
-export type JobPatch = Partial<Pick<Job, 'status' | 'conclusion' | 'reason' | 'cancelRequested' | 'runsOn' | 'plan' | 'outputs' | 'finishedAt' | 'startedAt'>>;
+export type JobPatch = Partial<Pick<Job, 'status' | 'conclusion' | 'reason' | 'cancelRequested' | 'runsOn' | 'plan' | 'outputs' | 'name' | 'timeoutMs' | 'concurrencyGroup' | 'environment'>>;
 export type RunPatch = Partial<Pick<Run, 'status' | 'conclusion' | 'reason' | 'attempt' | 'startedAt' | 'finishedAt'>>;
 
 export interface TokenInfo {
@@ -65,6 +65,7 @@ export interface Store {
   listSteps(jobId: number): Promise<Step[]>;
 
   registerRunner(runner: { name: string; labels: string[]; capacity: number; version: string }): Promise<RunnerInfo>;
+  getRunner(id: number): Promise<RunnerInfo | undefined>;
   touchRunner(id: number): Promise<void>;
   listRunners(seenSince?: number): Promise<RunnerInfo[]>;
   activeJobsPerRunner(): Promise<Map<number, number>>;

@@ -1,0 +1,42 @@
+/** `nexus logs RUN [--job ID] [--follow]`: a run's (or job's) log; --follow streams it live over SSE. */
+import { NexusError } from '../../errors.js';
+import { ApiClient, clientOptions } from '../../server/client.js';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+
+export const logs: Command = {
+  name: 'logs',
+  summary: 'Print (or --follow) the log of a run or job on a server',
+  usage: 'nexus logs RUN [--job JOB_ID] [--follow] [--server URL] [--token T]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs('logs', args, { ...clientOptions, job: { type: 'string' }, follow: { type: 'boolean', short: 'f' } });
+    if (!positionals[0] && !values.job) throw new NexusError('USAGE', `usage: ${this.usage}`, { exitCode: 2 });
+    const api = new ApiClient(values, io.env, io.cwd);
+    const path = values.job ? `/api/jobs/${encodeURIComponent(values.job)}/logs` : `/api/runs/${encodeURIComponent(positionals[0])}/logs`;
+    if (!values.follow) {
+      const res = await api.raw('GET', path, undefined, 'text/plain');
+      if (!res.ok) throw new NexusError('HTTP', `${path}: ${((await res.json().catch(() => ({}))) as any)?.error?.message ?? `HTTP ${res.status}`}`);
+      io.stdout.write(await res.text());
+      return 0;
+    }
+    const res = await api.raw('GET', `${path}?follow=1`, undefined, 'text/event-stream');
+    if (!res.ok || !res.body) throw new NexusError('HTTP', `${path}: HTTP ${res.status}`);
+    let buffer = '';
+    let conclusion: string | null = null;
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (.*)$/m.exec(event)?.[1] ?? 'message';
+        const data = event.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(l.startsWith('data: ') ? 6 : 5)).join('\n');
+        if (type === 'log') io.stdout.write(`${data}\n`);
+        if (type === 'end') conclusion = JSON.parse(data).conclusion;
+      }
+    }
+    io.stderr.write(`finished: ${conclusion ?? 'unknown'}\n`);
+    return conclusion === 'success' ? 0 : 1;
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * What the server hands a runner for one job, and what the runner reports back. JSON on the wire
+ * (docs/runner-protocol.md); the executor turns it into one engine `runJob` call.
+ */
+import type { Conclusion } from '../store/types.js';
+
+export interface NeedOutcome {
+  result: Conclusion;
+  outputs: Record<string, string>;
+}
+
+/** The run as the engine's `github` context sees it. */
+export interface RunContext {
+  runId: string;
+  runNumber: number;
+  runAttempt: number;
+  workflowName: string;
+  workflowFile: string;
+  eventName: string;
+  event: Record<string, unknown>;
+  sha: string;
+  ref: string;
+  repository: string;
+  actor: string;
+  serverUrl: string;
+  baseRef?: string;
+  headRef?: string;
+}
+
+export interface Assignment {
+  job: {
+    id: number; attempt: number; leaseToken: number; key: string; jobId: string; name: string;
+    matrix: Record<string, unknown> | null; strategy: Record<string, unknown>; timeoutMs: number;
+  };
+  workflow: { path: string; name: string; source: string };
+  run: RunContext;
+  needs: Record<string, NeedOutcome>;
+  inputs: Record<string, unknown>;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  /** Where to fetch the commit from: the server's git endpoint, with a credential valid while the lease is. */
+  repository: { name: string; url: string; username: string; password: string };
+  serverUrl: string;
+}
+
+export interface StepEvent {
+  number: number;
+  name: string;
+  status: 'in_progress' | 'completed';
+  conclusion: Conclusion | null;
+}
+
+export interface JobOutcome {
+  conclusion: Conclusion;
+  outputs: Record<string, string>;
+  reason?: string;
+}
+
+export interface ExecutionObserver {
+  log(line: string): void;
+  step(event: StepEvent): void;
+}
+
+/** Runs one assigned job on this host; must honour `signal` (cancellation: always() steps still run). */
+export interface JobExecutor {
+  execute(assignment: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome>;
+}

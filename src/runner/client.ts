@@ -1,0 +1,52 @@
+import { NexusError } from '../errors.js';
+import { jitteredBackoff, sleep } from './backoff.js';
+
+export class LeaseLostError extends NexusError {
+  constructor(message: string) {
+    super('STALE_LEASE', message);
+  }
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Keep retrying network failures and 5xx answers with jittered backoff (until `signal` aborts). */
+  retry?: boolean;
+}
+
+/** The runner's side of the HTTP protocol: JSON calls with a bearer token; 409 means the lease is gone. */
+export class RunnerClient {
+  constructor(
+    private readonly server: string,
+    private readonly token: string,
+  ) {}
+
+  async call<T>(path: string, body: unknown, opts: CallOptions = {}): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.server}/api/runner/v1${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: opts.signal,
+        });
+      } catch (e) {
+        if (opts.signal?.aborted) throw e;
+        if (!opts.retry) throw new NexusError('NETWORK', `cannot reach ${this.server}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        await sleep(jitteredBackoff(attempt, 100, 5000), opts.signal);
+        continue;
+      }
+      if (res.status === 204) return undefined;
+      const text = await res.text();
+      const json = text ? JSON.parse(text) : undefined;
+      if (res.ok) return json as T;
+      const message = json?.error?.message ?? `HTTP ${res.status}`;
+      if (res.status === 409) throw new LeaseLostError(message);
+      if (res.status >= 500 && opts.retry && !opts.signal?.aborted) {
+        await sleep(jitteredBackoff(attempt, 100, 5000), opts.signal);
+        continue;
+      }
+      throw new NexusError(res.status === 404 ? 'NOT_FOUND' : res.status === 401 || res.status === 403 ? 'UNAUTHORIZED' : 'HTTP', `${path}: ${message}`);
+    }
+  }
+}

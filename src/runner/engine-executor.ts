@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAssignedJob, type ActionHost, type LogLine } from '../engine/index.js';
+import type { Assignment, ExecutionObserver, JobExecutor, JobOutcome } from './assignment.js';
+
+/** Workflow-command lines keep GitHub's `##[kind]` marks so a log reads as it does there. */
+function render(line: LogLine): string {
+  return line.kind === 'output' || line.kind === 'error-output' ? line.text : `##[${line.kind}]${line.text}`;
+}
+
+/** Runs an assignment with the engine in a fresh folder under `workDir`, checking the commit out from the server. */
+export class EngineExecutor implements JobExecutor {
+  constructor(
+    private readonly workDir: string,
+    private readonly runnerName: string,
+    private readonly actions?: ActionHost,
+  ) {}
+
+  async execute(a: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome> {
+    mkdirSync(this.workDir, { recursive: true });
+    const workRoot = mkdtempSync(join(this.workDir, `job-${a.job.id}-`));
+    // Pre, main and post phases of one step share its index: number the records in the order they start.
+    const numbers = new Map<number, number>();
+    let next = 0;
+    try {
+      const result = await runAssignedJob(
+        {
+          run: a.run,
+          workflow: { path: a.workflow.path, source: a.workflow.source },
+          jobId: a.job.jobId,
+          matrix: a.job.matrix,
+          strategy: a.job.strategy,
+          needs: a.needs,
+          secrets: a.secrets,
+          vars: a.vars,
+          inputs: a.inputs,
+          checkout: {
+            url: a.repository.url,
+            sha: a.run.sha,
+            headers: { Authorization: `Basic ${Buffer.from(`${a.repository.username}:${a.repository.password}`).toString('base64')}` },
+          },
+        },
+        {
+          workRoot,
+          toolCache: join(this.workDir, '_tool'),
+          dataDir: join(this.workDir, '_data'),
+          signal,
+          runnerName: this.runnerName,
+          actions: this.actions,
+          observer: {
+            stepStarted: (_key, step) => {
+              numbers.set(step.index, ++next);
+              observer.step({ number: next, name: step.name, status: 'in_progress', conclusion: null });
+            },
+            stepFinished: (_key, result) => {
+              observer.step({ number: numbers.get(result.index) ?? ++next, name: result.name, status: 'completed', conclusion: result.conclusion });
+            },
+            log: (_key, _step, line) => observer.log(render(line)),
+          },
+        },
+      );
+      return { conclusion: result.conclusion, outputs: result.outputs, reason: result.reason };
+    } finally {
+      rmSync(workRoot, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import type { ServerContext } from './context.js';
+import { apiRoutes } from './http/api-routes.js';
+import { authenticate, type Env } from './http/auth.js';
+import { errorResponse } from './http/errors.js';
+import { logRoutes } from './http/log-routes.js';
+import { runnerRoutes } from './http/runner-routes.js';
+import { uiRoutes } from './http/ui-routes.js';
+import { webAssets } from './http/web-assets.js';
+import { webhookRoutes } from './http/webhook-routes.js';
+
+/** The HTTP API (git smart HTTP is served beside it, in server.ts, because it streams through a CGI). */
+export function createApp(ctx: ServerContext): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use('*', authenticate(ctx.store));
+  app.route('/api/runner/v1', runnerRoutes(ctx));
+  app.route('/api', logRoutes(ctx));
+  app.route('/api', apiRoutes(ctx));
+  app.route('/webhooks', webhookRoutes(ctx));
+  app.route('/api', uiRoutes(ctx));
+  app.use('*', webAssets());
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((e, c) => errorResponse(e, c, ctx.log));
+  return app;
+}

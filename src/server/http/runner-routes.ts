@@ -1,0 +1,102 @@
+import { Hono } from 'hono';
+import { NexusError } from '../../errors.js';
+import type { Conclusion, Lease } from '../../store/types.js';
+import { buildAssignment } from '../assignment.js';
+import type { ServerContext } from '../context.js';
+import { requireRole, type Env } from './auth.js';
+import { int, jsonBody, notFound, str } from './body.js';
+
+const conclusions: Conclusion[] = ['success', 'failure', 'cancelled', 'skipped'];
+
+function leaseOf(id: string, body: Record<string, unknown>): Lease {
+  return { jobId: int(id, 'job id'), attempt: int(body.attempt, 'attempt'), leaseToken: int(body.leaseToken, 'leaseToken') };
+}
+
+/** Resolves on a queue wake-up, the deadline, or the client going away, whichever comes first. */
+function waitForWork(ctx: ServerContext, ms: number, signal: AbortSignal): { woken: () => boolean; wait: Promise<void>; done: () => void } {
+  let woken = false;
+  let wake!: () => void;
+  const wait = new Promise<void>((r) => (wake = r));
+  const off = ctx.store.onQueued(() => ((woken = true), wake()));
+  const timer = setTimeout(wake, ms);
+  signal.addEventListener('abort', wake, { once: true });
+  return {
+    woken: () => woken,
+    wait,
+    done: () => (off(), clearTimeout(timer), signal.removeEventListener('abort', wake)),
+  };
+}
+
+/** The runner protocol (docs/runner-protocol.md): every job call carries job, attempt and lease token. */
+export function runnerRoutes(ctx: ServerContext): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use('*', requireRole('runner'));
+  const { store, config } = ctx;
+
+  app.post('/register', async (c) => {
+    const b = await jsonBody(c);
+    const labels = Array.isArray(b.labels) ? b.labels.map((l) => str(l, 'labels[]')) : config.runnerLabels;
+    const capacity = b.capacity === undefined ? 1 : int(b.capacity, 'capacity');
+    if (capacity < 1) throw new NexusError('USAGE', 'capacity must be at least 1');
+    const runner = await store.registerRunner({ name: str(b.name ?? 'runner', 'name'), labels, capacity, version: String(b.version ?? '') });
+    return c.json({ runnerId: runner.id, labels: runner.labels, heartbeatMs: config.heartbeatMs, leaseMs: config.leaseMs, pollTimeoutMs: config.pollTimeoutMs });
+  });
+
+  app.post('/poll', async (c) => {
+    const b = await jsonBody(c);
+    const runner = await store.getRunner(int(b.runnerId, 'runnerId'));
+    if (!runner) throw notFound(`runner ${String(b.runnerId)} (register again)`);
+    await store.touchRunner(runner.id);
+    const deadline = Date.now() + Math.min(config.pollTimeoutMs, b.timeoutMs === undefined ? Infinity : int(b.timeoutMs, 'timeoutMs'));
+    const signal = c.req.raw.signal;
+    for (;;) {
+      const waiter = waitForWork(ctx, Math.max(0, deadline - Date.now()), signal);
+      try {
+        const job = await store.claimJob(runner, config.ackMs);
+        if (job) return c.json({ assignment: await buildAssignment(ctx, job) });
+        if (Date.now() >= deadline || signal.aborted) return c.body(null, 204);
+        if (!waiter.woken()) await waiter.wait;
+      } finally {
+        waiter.done();
+      }
+    }
+  });
+
+  app.post('/jobs/:id/ack', async (c) => {
+    const job = await store.ackJob(leaseOf(c.req.param('id'), await jsonBody(c)), config.leaseMs);
+    ctx.scheduler.advance(job.runId).catch((e) => ctx.log(String(e)));
+    return c.json({ leaseExpiresAt: job.leaseExpiresAt, deadlineAt: job.deadlineAt });
+  });
+
+  app.post('/jobs/:id/heartbeat', async (c) => {
+    const b = await jsonBody(c);
+    const job = await store.heartbeat(leaseOf(c.req.param('id'), b), config.leaseMs);
+    if (b.runnerId !== undefined) await store.touchRunner(int(b.runnerId, 'runnerId'));
+    return c.json({ cancel: job.cancelRequested, leaseExpiresAt: job.leaseExpiresAt });
+  });
+
+  app.post('/jobs/:id/logs', async (c) => {
+    const b = await jsonBody(c);
+    const stored = await store.appendLog(leaseOf(c.req.param('id'), b), int(b.seq, 'seq'), typeof b.data === 'string' ? b.data : str(b.data, 'data'));
+    return c.json({ stored });
+  });
+
+  app.post('/jobs/:id/steps', async (c) => {
+    const b = await jsonBody(c);
+    const status = b.status === 'completed' ? 'completed' : 'in_progress';
+    const conclusion = conclusions.includes(b.conclusion as Conclusion) ? (b.conclusion as Conclusion) : null;
+    await store.recordStep(leaseOf(c.req.param('id'), b), { number: int(b.number, 'number'), name: str(b.name, 'name'), status, conclusion });
+    return c.json({ ok: true });
+  });
+
+  app.post('/jobs/:id/finish', async (c) => {
+    const b = await jsonBody(c);
+    if (!conclusions.includes(b.conclusion as Conclusion)) throw new NexusError('USAGE', `conclusion must be one of ${conclusions.join(', ')}`);
+    const outputs = Object.fromEntries(Object.entries((b.outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    const job = await store.finishJob(leaseOf(c.req.param('id'), b), { conclusion: b.conclusion as Conclusion, outputs, reason: typeof b.reason === 'string' ? b.reason : null });
+    await ctx.scheduler.advance(job.runId);
+    return c.json({ ok: true });
+  });
+
+  return app;
+}

@@ -1,0 +1,102 @@
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { writeFileSync, renameSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { openStore, type Store } from '../store/store.js';
+import type { JobExecutor } from '../runner/assignment.js';
+import { Runner } from '../runner/runner.js';
+import { createApp } from './app.js';
+import { compileServerConfig, type ServerConfig, type ServerOptions } from './config.js';
+import type { ServerContext } from './context.js';
+import { syncSchedules } from './cron.js';
+import { handleGit } from './git/git-route.js';
+import { Repos } from './git/repos.js';
+import type { Pipeline } from './pipeline.js';
+import { Scheduler } from './scheduler.js';
+import { Sweeper } from './sweeper.js';
+
+export interface NexusServer {
+  url: string;
+  config: ServerConfig;
+  store: Store;
+  sweeper: Sweeper;
+  /** Where the first admin token was written, when this start created it. */
+  adminTokenFile?: string;
+  close(): Promise<void>;
+}
+
+/** Writes the bootstrap admin token once, mode 0600, so a fresh install can be used at once. */
+async function bootstrapAdmin(store: Store, dataDir: string): Promise<string | undefined> {
+  if ((await store.countTokens()) > 0) return undefined;
+  const file = join(dataDir, 'admin.token');
+  if (existsSync(file)) return undefined;
+  const token = await store.createToken('admin', 'admin');
+  writeFileSync(`${file}.tmp`, `${token}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/**
+ * `nexus serve`: the store, the HTTP API and git endpoint, the sweeper (leases, timeouts, cron) and
+ * the in-process runners, which speak the same HTTP protocol as remote ones.
+ */
+export async function startServer(options: ServerOptions, deps: { pipeline: Pipeline; executor: JobExecutor; log?: (m: string) => void }): Promise<NexusServer> {
+  const config = compileServerConfig(options);
+  const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, env: config.env });
+  const repos = new Repos(join(config.dataDir, 'repos'));
+  let url = '';
+  const scheduler = new Scheduler(store, repos, deps.pipeline, () => url);
+  const ctx: ServerContext = { store, repos, scheduler, pipeline: deps.pipeline, config, url: () => url, log };
+  const listener = getRequestListener(createApp(ctx).fetch);
+  const http: Server = createServer((req, res) => {
+    if (req.url?.startsWith('/git/')) {
+      handleGit(ctx, req, res).catch((e) => {
+        log(`git: ${e instanceof Error ? e.message : String(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    } else void listener(req, res);
+  });
+  http.keepAliveTimeout = Math.max(config.pollTimeoutMs + 5000, 5000);
+  http.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  const adminTokenFile = await bootstrapAdmin(store, config.dataDir);
+
+  const sweeper = new Sweeper(store, repos, scheduler, config, (e) => log(`sweeper: ${e instanceof Error ? e.message : String(e)}`));
+  // Runners whose server restarted keep heartbeating; give them one lease to reconnect before expiring.
+  const grace = setTimeout(() => sweeper.start(), config.leaseMs + config.heartbeatMs);
+  grace.unref();
+  for (const p of await store.listProjects()) await syncSchedules(store, repos, deps.pipeline, p).catch((e) => log(`schedules of ${p.name}: ${String(e)}`));
+
+  const runners: Runner[] = [];
+  if (config.inProcessRunners > 0) {
+    const token = await store.createToken(`in-process runner ${process.pid}`, 'runner');
+    for (let i = 0; i < config.inProcessRunners; i++) {
+      const runner = new Runner({ server: url, token, name: `in-process-${i + 1}`, labels: config.runnerLabels, capacity: 1, workDir: join(config.dataDir, 'work'), executor: deps.executor, log });
+      runners.push(runner);
+      runner.start();
+    }
+  }
+  return {
+    url,
+    config,
+    store,
+    sweeper,
+    adminTokenFile,
+    async close() {
+      clearTimeout(grace);
+      sweeper.stop();
+      await Promise.all(runners.map((r) => r.stop()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
