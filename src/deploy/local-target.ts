@@ -17,7 +17,12 @@ interface RevisionEntry {
   pid?: number;
   port?: number;
   startedAt?: string;
+  /** Times the supervisor restarted this revision after it exited on its own. */
+  restarts?: number;
 }
+
+/** A revision that exits on its own is restarted on its port, but not more often than this. */
+const RESTART_INTERVAL_MS = 1000;
 
 interface ServiceEntry extends ServiceKey {
   proxyPort: number;
@@ -36,9 +41,34 @@ export class LocalTarget implements DeploymentProvider {
   private readonly statePath: string;
   private readonly services = new Map<string, ServiceEntry>();
   private readonly proxies = new Map<string, RevisionProxy>();
+  private readonly watcher: NodeJS.Timeout;
+  private restoring = false;
 
   constructor(private readonly dataDir: string, private readonly options: { metricsRetainMs?: number; log?: (line: string) => void } = {}) {
     this.statePath = join(dataDir, 'deploy', 'local-target.json');
+    this.watcher = setInterval(() => this.restartExited(), RESTART_INTERVAL_MS);
+    this.watcher.unref();
+  }
+
+  private logFile(key: ServiceKey, revision: number): string {
+    return join(this.dataDir, 'deploy', 'logs', key.environment, `${key.service}-${revision}.log`);
+  }
+
+  /** Supervision: a ready or live revision whose process exited is started again on the same port. */
+  private restartExited(): void {
+    if (this.restoring) return;
+    let changed = false;
+    for (const e of this.services.values()) {
+      for (const r of e.revisions) {
+        if ((r.state !== 'live' && r.state !== 'ready') || !r.pid || !r.port || isAlive(r.pid)) continue;
+        r.pid = startProcess({ command: r.spec.command, cwd: r.spec.cwd, env: r.spec.env, logFile: this.logFile(e, r.spec.revision) }, r.port);
+        r.restarts = (r.restarts ?? 0) + 1;
+        r.startedAt = new Date().toISOString();
+        changed = true;
+        this.options.log?.(`${e.service} (${e.environment}) revision ${r.spec.revision} exited; restarted as pid ${r.pid} (restart ${r.restarts})`);
+      }
+    }
+    if (changed) this.save();
   }
 
   private save(): void {
@@ -90,10 +120,9 @@ export class LocalTarget implements DeploymentProvider {
   async startRevision(spec: RevisionSpec): Promise<RevisionInfo> {
     const e = this.entry(spec);
     const port = await freePort();
-    const logFile = join(this.dataDir, 'deploy', 'logs', spec.environment, `${spec.service}-${spec.revision}.log`);
     let pid: number;
     try {
-      pid = startProcess({ command: spec.command, cwd: spec.cwd, env: spec.env, logFile }, port);
+      pid = startProcess({ command: spec.command, cwd: spec.cwd, env: spec.env, logFile: this.logFile(spec, spec.revision) }, port);
     } catch (err) {
       throw new NexusError('START_FAILED', `revision ${spec.revision} of ${spec.service} could not start in ${spec.cwd}: ${(err as Error).message}`);
     }
@@ -141,12 +170,14 @@ export class LocalTarget implements DeploymentProvider {
     const proxy = this.proxy(key);
     if (proxy.liveRevision === revision) throw new NexusError('REVISION_LIVE', `revision ${revision} of ${key.service} is live; switch traffic away first`);
     await proxy.drained(revision);
-    if (r.pid) await stopProcess(r.pid);
+    const pid = r.pid;
+    // Marked stopped before the signal, so supervision does not restart what we are stopping.
     r.state = 'stopped';
     delete r.pid;
     delete r.port;
-    proxy.release(revision);
     this.save();
+    if (pid) await stopProcess(pid);
+    proxy.release(revision);
   }
 
   async listRevisions(key: ServiceKey): Promise<RevisionInfo[]> {
@@ -168,6 +199,16 @@ export class LocalTarget implements DeploymentProvider {
    */
   async restore(): Promise<string[]> {
     const notes: string[] = [];
+    this.restoring = true;
+    try {
+      await this.adopt(notes);
+    } finally {
+      this.restoring = false;
+    }
+    return notes;
+  }
+
+  private async adopt(notes: string[]): Promise<void> {
     const state = readJson<StateFile>(this.statePath);
     for (const e of state?.services ?? []) {
       const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
@@ -183,7 +224,7 @@ export class LocalTarget implements DeploymentProvider {
         }
         if (r.pid && isAlive(r.pid)) await stopProcess(r.pid, 1000);
         r.port = await freePort();
-        r.pid = startProcess({ command: r.spec.command, cwd: r.spec.cwd, env: r.spec.env, logFile: join(this.dataDir, 'deploy', 'logs', e.environment, `${e.service}-${r.spec.revision}.log`) }, r.port);
+        r.pid = startProcess({ command: r.spec.command, cwd: r.spec.cwd, env: r.spec.env, logFile: this.logFile(e, r.spec.revision) }, r.port);
         r.startedAt = new Date().toISOString();
         const healthy = await waitHealthy(r.pid, r.port, r.spec.healthPath, { intervalMs: 100, probeTimeoutMs: 2000, timeoutMs: 60_000 });
         notes.push(`restarted ${e.service} (${e.environment}) revision ${r.spec.revision}: ${healthy.ok ? 'healthy' : healthy.detail}`);
@@ -192,19 +233,20 @@ export class LocalTarget implements DeploymentProvider {
       if (live?.port) proxy.switchTo({ revision: live.spec.revision, port: live.port });
       this.save();
     }
-    return notes;
   }
 
   /** Closes the proxies; with `stopServices` also stops every revision (otherwise they keep running for adoption). */
   async close(stopServices = false): Promise<void> {
+    clearInterval(this.watcher);
     for (const [k, proxy] of this.proxies) {
       if (stopServices) {
         const e = this.services.get(k)!;
         for (const r of e.revisions) {
-          if (r.pid) await stopProcess(r.pid, 2000);
+          const pid = r.pid;
           r.state = 'stopped';
           delete r.pid;
           delete r.port;
+          if (pid) await stopProcess(pid, 2000);
         }
         delete e.live;
       }

@@ -190,3 +190,26 @@ test('stopped revisions leave no process behind', async () => {
   await sleep(50);
   assert.equal(isAlive(pid), false);
 });
+
+test('a live revision that exits on its own is restarted on its port', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    const statePath = `${dataDir}/deploy/local-target.json`;
+    const { readFileSync } = await import('node:fs');
+    const pid = () => JSON.parse(readFileSync(statePath, 'utf8')).services[0].revisions[0].pid as number;
+    const before = pid();
+    process.kill(before, 'SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (pid() === before && Date.now() < deadline) await sleep(50);
+    assert.notEqual(pid(), before, 'a new process took over');
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await fetch(first.serviceUrl).catch(() => ({ status: 0 }))).status;
+      if (status !== 200) await sleep(50);
+    }
+    assert.equal(status, 200, 'the stable URL serves again');
+  } finally {
+    await cleanup();
+  }
+});

@@ -8,6 +8,7 @@ import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
 import { serviceCommand } from './helpers.js';
 import { DeployDaemonClient } from '../../src/deploy/client.js';
 import { isAlive } from '../../src/deploy/supervisor.js';
+import { FileDeploymentRepository } from '../../src/deploy/repository.js';
 
 const QUICK = ['--analysis-duration', '200ms', '--rollback-window', '0s', '--probe-interval', '100ms'];
 
@@ -66,6 +67,27 @@ test('deploy, list, preview and roll back through the CLI; the daemon adopts run
     assert.equal(again.code, 0, again.stderr);
     assert.equal(servicePid(), before, 'the new daemon adopted the running revision');
     assert.equal((await fetch(url)).headers.get('x-nexus-revision'), '1', 'the stable URL serves again');
+  });
+});
+
+test('a release whose supervisor crashes during analysis is resumed by the next one', async () => {
+  await withRepo('environments:\n  staging: {}\n', async (dir, nexus) => {
+    const dataDir = join(dir, '.nexus');
+    const started = await nexus('deploy', 'web', '--env', 'staging', '--command', serviceCommand(), '--wait', 'switch', '--analysis-duration', '1500ms', '--rollback-window', '0s', '--probe-interval', '100ms');
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /analysis continues in the deploy daemon/);
+    const daemon = JSON.parse(readFileSync(join(dataDir, 'deploy/daemon.json'), 'utf8'));
+    process.kill(daemon.pid, 'SIGKILL');
+    const during = await nexus('deployments', '--json');
+    assert.equal(JSON.parse(during.stdout)[0].statuses.at(-1).state, 'in_progress');
+    const client = await DeployDaemonClient.connect(dataDir);
+    assert.ok(client, 'a new daemon started');
+    let state = 'in_progress';
+    for (let i = 0; i < 100 && state === 'in_progress'; i++) {
+      await sleep(100);
+      state = new FileDeploymentRepository(dataDir).list()[0].statuses.at(-1)!.state;
+    }
+    assert.equal(state, 'success', 'the resumed analysis concluded the release');
   });
 });
 
