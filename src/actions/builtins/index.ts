@@ -1,9 +1,14 @@
 /** The built-in actions, by lower-case `owner/repo[/path]` (any ref), and the spec's actions that cannot run offline. */
 import type { Builtin } from './builtin.js';
+import { cache, cacheRestore, cacheSave } from './cache.js';
 
 export type { Builtin, BuiltinServices } from './builtin.js';
 
-const BUILTINS: Record<string, Builtin> = {};
+const BUILTINS: Record<string, Builtin> = {
+  'actions/cache': cache,
+  'actions/cache/restore': cacheRestore,
+  'actions/cache/save': cacheSave,
+};
 
 const UNAVAILABLE: [RegExp, string][] = [
   [/^aws-actions\//, 'needs an AWS account and credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or an OIDC role), which this offline host does not have'],

@@ -1,0 +1,98 @@
+/**
+ * actions/cache, actions/cache/restore and actions/cache/save on the local cache store: restore
+ * by exact key or restore-key prefix; save at the end of a successful job when the key missed.
+ */
+import type { ActionStepContext, ActionStepOutcome } from '../../engine/action-host.js';
+import { CacheStore } from '../cache-store.js';
+import { expandPaths } from '../paths.js';
+import { booleanInput, failed, listInput, say, type Builtin, type BuiltinServices } from './builtin.js';
+
+export interface CacheRequest {
+  key: string;
+  restoreKeys: string[];
+  paths: string[];
+}
+
+function store(ctx: ActionStepContext, services: BuiltinServices): CacheStore {
+  return new CacheStore(ctx.dataDir, services.cacheLimitBytes);
+}
+
+/** Restores the best entry; returns the key it came from. */
+export async function restoreCache(ctx: ActionStepContext, services: BuiltinServices, req: CacheRequest, lookupOnly = false): Promise<string | undefined> {
+  const cache = store(ctx, services);
+  const match = cache.find(req.key, req.restoreKeys, CacheStore.version(req.paths));
+  if (!match) {
+    say(ctx, `Cache not found for input keys: ${[req.key, ...req.restoreKeys].join(', ')}`);
+    return undefined;
+  }
+  if (lookupOnly) say(ctx, `Cache found and can be restored from key: ${match.entry.key}`);
+  else {
+    await cache.restore(match, ctx.paths.workspace);
+    say(ctx, `Cache restored from key: ${match.entry.key} (${formatSize(match.entry.size)})`);
+  }
+  return match.entry.key;
+}
+
+export async function saveCache(ctx: ActionStepContext, services: BuiltinServices, key: string, patterns: string[]): Promise<ActionStepOutcome> {
+  const paths = expandPaths(patterns, ctx.paths.workspace, ctx.env.HOME);
+  if (paths.length === 0) {
+    ctx.log({ kind: 'warning', text: 'Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.' });
+    return { outcome: 'success' };
+  }
+  const saved = await store(ctx, services).save(key, CacheStore.version(patterns), paths, ctx.paths.workspace);
+  if (saved.result === 'exists') ctx.log({ kind: 'warning', text: `Cache entry for key ${key} already exists; entries are immutable, not saving.` });
+  else if (saved.result === 'too-large') ctx.log({ kind: 'warning', text: `Cache size of ${formatSize(saved.size)} is over the limit of ${formatSize(services.cacheLimitBytes)}, not saving cache.` });
+  else {
+    say(ctx, `Cache saved with key: ${key} (${formatSize(saved.size)})`);
+    if (saved.evicted.length) say(ctx, `Evicted least recently used cache entries: ${saved.evicted.join(', ')}`);
+  }
+  return { outcome: 'success' };
+}
+
+function request(ctx: ActionStepContext): CacheRequest | string {
+  const key = ctx.inputs.key?.trim();
+  const paths = listInput(ctx, 'path');
+  if (!key) return 'Input required and not supplied: key';
+  if (paths.length === 0) return 'Input required and not supplied: path';
+  if (key.includes(',')) return `Key Validation Error: ${key} cannot contain commas.`;
+  return { key, restoreKeys: listInput(ctx, 'restore-keys'), paths };
+}
+
+async function restoreStep(ctx: ActionStepContext, services: BuiltinServices): Promise<ActionStepOutcome> {
+  const req = request(ctx);
+  if (typeof req === 'string') return failed(req);
+  const matched = await restoreCache(ctx, services, req, booleanInput(ctx, 'lookup-only', false));
+  const outputs = { 'cache-hit': String(matched === req.key), 'cache-primary-key': req.key, 'cache-matched-key': matched ?? '' };
+  if (!matched && booleanInput(ctx, 'fail-on-cache-miss', false)) return failed(`Failed to restore cache entry. Exiting as fail-on-cache-miss is set. Input key: ${req.key}`, outputs);
+  return { outcome: 'success', outputs, state: { CACHE_KEY: req.key, CACHE_RESULT: matched ?? '' } };
+}
+
+export const cache: Builtin = {
+  main: restoreStep,
+  postIf: 'success()',
+  async post(ctx, services) {
+    const key = ctx.state.CACHE_KEY;
+    if (!key) return { outcome: 'success' };
+    if (ctx.state.CACHE_RESULT === key) {
+      say(ctx, `Cache hit occurred on the primary key ${key}, not saving cache.`);
+      return { outcome: 'success' };
+    }
+    return saveCache(ctx, services, key, listInput(ctx, 'path'));
+  },
+};
+
+export const cacheRestore: Builtin = { main: restoreStep };
+
+export const cacheSave: Builtin = {
+  async main(ctx, services) {
+    const req = request(ctx);
+    return typeof req === 'string' ? failed(req) : saveCache(ctx, services, req.key, req.paths);
+  },
+};
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}

@@ -1,0 +1,125 @@
+/**
+ * The cache under the data folder (`cache/<entry>/`): each entry is immutable once written
+ * (a temp folder renamed into place), holds tar archives of the workspace-relative and absolute
+ * paths, and records when it was last used so the total size can be kept under a limit by
+ * evicting the least recently used entries.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
+import { createTar, extractTar } from './tar.js';
+
+export interface CacheEntry {
+  key: string;
+  version: string;
+  createdAt: number;
+  lastUsedAt: number;
+  size: number;
+}
+
+export interface CacheMatch {
+  entry: CacheEntry;
+  dir: string;
+  exact: boolean;
+}
+
+const WORKSPACE_TAR = 'workspace.tar';
+const ABSOLUTE_TAR = 'absolute.tar';
+const META = 'entry.json';
+
+export class CacheStore {
+  readonly root: string;
+
+  constructor(dataDir: string, private readonly limitBytes: number) {
+    this.root = join(dataDir, 'cache');
+  }
+
+  /** Entries only match when saved for the same paths, as on GitHub. */
+  static version(paths: string[]): string {
+    return createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
+  }
+
+  /** The exact key first, then each restore key as a prefix, newest entry first. */
+  find(key: string, restoreKeys: string[], version: string): CacheMatch | undefined {
+    const entries = this.entries().filter((e) => e.entry.version === version);
+    const exact = entries.find((e) => e.entry.key === key);
+    if (exact) return { ...exact, exact: true };
+    for (const prefix of restoreKeys) {
+      const hit = entries.filter((e) => e.entry.key.startsWith(prefix)).sort((a, b) => b.entry.createdAt - a.entry.createdAt)[0];
+      if (hit) return { ...hit, exact: false };
+    }
+    return undefined;
+  }
+
+  has(key: string, version: string): boolean {
+    return existsSync(join(this.entryDir(key, version), META));
+  }
+
+  async restore(match: CacheMatch, workspace: string): Promise<void> {
+    if (existsSync(join(match.dir, WORKSPACE_TAR))) await extractTar(join(match.dir, WORKSPACE_TAR), workspace);
+    if (existsSync(join(match.dir, ABSOLUTE_TAR))) await extractTar(join(match.dir, ABSOLUTE_TAR), sep);
+    writeJsonAtomic(join(match.dir, META), { ...match.entry, lastUsedAt: Date.now() });
+  }
+
+  /**
+   * Saves `paths` (absolute) under `key`; 'exists' when an entry for the key is already there
+   * (entries are immutable), 'too-large' when the entry alone exceeds the limit.
+   */
+  async save(key: string, version: string, paths: string[], workspace: string): Promise<{ result: 'saved' | 'exists' | 'too-large'; size: number; evicted: string[] }> {
+    const dest = this.entryDir(key, version);
+    if (this.has(key, version)) return { result: 'exists', size: 0, evicted: [] };
+    mkdirSync(this.root, { recursive: true });
+    const temp = join(this.root, `.tmp-${randomBytes(6).toString('hex')}`);
+    mkdirSync(temp);
+    try {
+      const inside = paths.filter((p) => p === workspace || p.startsWith(workspace + sep)).map((p) => relative(workspace, p) || '.');
+      const outside = paths.filter((p) => !(p === workspace || p.startsWith(workspace + sep))).map((p) => p.slice(1));
+      if (inside.length) await createTar(join(temp, WORKSPACE_TAR), workspace, inside);
+      if (outside.length) await createTar(join(temp, ABSOLUTE_TAR), sep, outside);
+      const size = [WORKSPACE_TAR, ABSOLUTE_TAR].reduce((n, f) => n + (existsSync(join(temp, f)) ? statSync(join(temp, f)).size : 0), 0);
+      if (size > this.limitBytes) return { result: 'too-large', size, evicted: [] };
+      const now = Date.now();
+      writeJsonAtomic(join(temp, META), { key, version, createdAt: now, lastUsedAt: now, size } satisfies CacheEntry);
+      try {
+        renameSync(temp, dest);
+      } catch {
+        // Another job saved the same key first: its entry stands.
+        return { result: 'exists', size: 0, evicted: [] };
+      }
+      return { result: 'saved', size, evicted: this.evict(dest) };
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes least recently used entries until the cache fits its limit, keeping `keep`. */
+  private evict(keep: string): string[] {
+    const entries = this.entries().sort((a, b) => a.entry.lastUsedAt - b.entry.lastUsedAt);
+    let total = entries.reduce((n, e) => n + e.entry.size, 0);
+    const evicted: string[] = [];
+    for (const e of entries) {
+      if (total <= this.limitBytes) break;
+      if (e.dir === keep) continue;
+      rmSync(e.dir, { recursive: true, force: true });
+      total -= e.entry.size;
+      evicted.push(e.entry.key);
+    }
+    return evicted;
+  }
+
+  private entries(): { entry: CacheEntry; dir: string }[] {
+    if (!existsSync(this.root)) return [];
+    const out: { entry: CacheEntry; dir: string }[] = [];
+    for (const name of readdirSync(this.root)) {
+      if (name.startsWith('.tmp-')) continue;
+      const entry = readJson<CacheEntry>(join(this.root, name, META));
+      if (entry) out.push({ entry, dir: join(this.root, name) });
+    }
+    return out;
+  }
+
+  private entryDir(key: string, version: string): string {
+    return join(this.root, createHash('sha256').update(`${version}\0${key}`).digest('hex').slice(0, 32));
+  }
+}
