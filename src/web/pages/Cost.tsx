@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../lib/api.js';
+import { BarChart } from '../components/BarChart.js';
+
+interface CostRow { job: string; durationMinutes: number; runs: number; runsPerDay: number; monthlyMinutes: number; cost: number }
+interface CostReport { month: string; rate: number; freeMinutes: number; rows: CostRow[]; totalMinutes: number; billableMinutes: number; cost: number }
+
+const monthsBack = (n: number): string[] => {
+  const d = new Date();
+  return Array.from({ length: n }, (_, i) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (n - 1 - i), 1)).toISOString().slice(0, 7));
+};
+const dollars = (n: number) => `$${n.toFixed(2)}`;
+
+/** Minutes and dollars per workflow this month and per month over the last six, as bar charts. */
+export function Cost({ project }: { project: string | undefined }) {
+  const [rate, setRate] = useState('0.008');
+  const [free, setFree] = useState('3000');
+  const [reports, setReports] = useState<CostReport[]>();
+  const [error, setError] = useState<string>();
+  const months = monthsBack(6);
+  useEffect(() => {
+    const q = (m: string) => `/cost?month=${m}&rate=${encodeURIComponent(rate || '0')}&freeMinutes=${encodeURIComponent(free || '0')}${project ? `&project=${encodeURIComponent(project)}` : ''}`;
+    const t = setTimeout(() => {
+      Promise.all(months.map((m) => api<CostReport>(q(m)))).then((r) => (setReports(r), setError(undefined)), (e) => setError(errorText(e)));
+    }, 200);
+    return () => clearTimeout(t);
+  }, [project, rate, free]);
+  const current = reports?.[reports.length - 1];
+  const perWorkflow = new Map<string, { minutes: number; cost: number }>();
+  for (const r of current?.rows ?? []) {
+    const wf = r.job.split(' / ')[0];
+    const v = perWorkflow.get(wf) ?? { minutes: 0, cost: 0 };
+    perWorkflow.set(wf, { minutes: v.minutes + r.monthlyMinutes, cost: v.cost + r.cost });
+  }
+  return (
+    <>
+      <h1>Cost{project ? ` of ${project}` : ''}</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Cost settings">
+        <label>
+          Rate per minute ($)
+          <input type="number" step="0.001" min="0" value={rate} onChange={(e) => setRate(e.target.value)} />
+        </label>
+        <label>
+          Free minutes a month
+          <input type="number" step="1" min="0" value={free} onChange={(e) => setFree(e.target.value)} />
+        </label>
+      </form>
+      {error && <p role="alert" className="error">{error}</p>}
+      {reports && current && (
+        <>
+          <section className="card">
+            <h2>Per month</h2>
+            <BarChart title="Minutes and billed dollars per month" bars={reports.map((r) => ({ label: r.month, value: r.totalMinutes, text: `${r.totalMinutes} min`, detail: dollars(r.cost) }))} />
+          </section>
+          <section className="card">
+            <h2>Per workflow, {current.month}</h2>
+            {perWorkflow.size ? (
+              <BarChart title={`Minutes per workflow in ${current.month}`} bars={[...perWorkflow].map(([wf, v]) => ({ label: wf, value: v.minutes, text: `${v.minutes} min`, detail: dollars(v.cost) }))} />
+            ) : (
+              <p className="muted">No billable jobs this month.</p>
+            )}
+          </section>
+          <section className="card">
+            <h2>Jobs, {current.month}</h2>
+            <table data-testid="cost-table">
+              <thead>
+                <tr>
+                  <th scope="col">Job</th>
+                  <th scope="col" className="num">Duration (min)</th>
+                  <th scope="col" className="num">Runs/day</th>
+                  <th scope="col" className="num">Monthly minutes</th>
+                  <th scope="col" className="num">Cost</th>
+                </tr>
+              </thead>
+              <tbody>
+                {current.rows.map((r) => (
+                  <tr key={r.job}>
+                    <td>{r.job}</td>
+                    <td className="num">{r.durationMinutes}</td>
+                    <td className="num">{r.runsPerDay}</td>
+                    <td className="num">{r.monthlyMinutes}</td>
+                    <td className="num">{dollars(r.cost)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">Total ({current.freeMinutes} free minutes)</th>
+                  <td />
+                  <td />
+                  <td className="num">{current.totalMinutes}</td>
+                  <td className="num">{dollars(current.cost)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
