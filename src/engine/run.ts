@@ -10,6 +10,7 @@ import type { Plan, PlannedJob } from '../planner/plan.js';
 import type { ExpressionScope } from '../workflow/expressions.js';
 import { decideJobStart, resultWithoutSteps } from './job-start.js';
 import { evaluateToken } from '../workflow/template.js';
+import { NexusError } from '../errors.js';
 import type { ActionHost } from './action-host.js';
 import type { RunInfo } from './github-context.js';
 import { executeJob, type JobInstance, type JobObserver, type NeedResult } from './job.js';
@@ -141,7 +142,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     if (planned.job.environment && options.environmentGate) {
       const environment = environmentOf(planned.job.environment, instanceScope);
       options.observer?.jobWaiting?.(spec.key, environment.name);
-      const decision = await options.environmentGate({ jobKey: spec.key, jobName: spec.name, ...environment });
+      let decision: EnvironmentDecision;
+      try {
+        decision = await options.environmentGate({ jobKey: spec.key, jobName: spec.name, ...environment });
+      } catch (e) {
+        if (options.signal?.aborted) return resultWithoutSteps(planned, 'cancelled', `The run was cancelled while '${environment.name}' waited for approval.`, spec);
+        if (!(e instanceof NexusError)) throw e;
+        return resultWithoutSteps(planned, 'failure', e.message, spec);
+      }
       if (!decision.approved) return resultWithoutSteps(planned, 'failure', decision.reason ?? `Deployment to '${environment.name}' was rejected.`, spec);
       secrets = { ...secrets, ...decision.secrets };
       vars = { ...vars, ...decision.vars };

@@ -4,6 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { promisify } from 'node:util';
 import { NexusError } from '../errors.js';
 
@@ -14,6 +15,8 @@ export interface RepositorySource {
   /** `worktree`: the files as they are now; `commit`: the tree of `sha`. */
   mode: 'worktree' | 'commit';
   sha?: string;
+  /** Nexus's data folder: its untracked contents are never copied into a workspace. */
+  dataDir?: string;
 }
 
 export async function isGitRepository(dir: string): Promise<boolean> {
@@ -33,12 +36,18 @@ export async function copyRepository(source: RepositorySource, dest: string): Pr
     await pipe(['git', 'archive', '--format=tar', source.sha], source.root, dest);
     return;
   }
+  const dataPrefix = source.dataDir ? relative(source.root, source.dataDir) + '/' : undefined;
   if (git) {
-    const { stdout } = await exec('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'], { cwd: source.root, maxBuffer: 256 * 1024 * 1024 });
-    await pipe(['tar', '-c', '--null', '--ignore-failed-read', '-T', '-', '-f', '-'], source.root, dest, stdout);
+    const list = async (...args: string[]) => (await exec('git', ['ls-files', '-z', ...args], { cwd: source.root, maxBuffer: 256 * 1024 * 1024 })).stdout.split('\0').filter(Boolean);
+    // Tracked files always; untracked ones unless they are Nexus's own data (runs, caches, workspaces).
+    const tracked = await list('--cached');
+    const untracked = (await list('--others', '--exclude-standard')).filter((f) => !dataPrefix || !f.startsWith(dataPrefix));
+    const files = [...new Set([...tracked, ...untracked])].join('\0');
+    await pipe(['tar', '-c', '--null', '--ignore-failed-read', '-T', '-', '-f', '-'], source.root, dest, files);
     return;
   }
-  await pipe(['tar', '-c', '--exclude=./.nexus', '--exclude=./node_modules', '-f', '-', '.'], source.root, dest);
+  const excludes = dataPrefix && !dataPrefix.startsWith('..') ? [`--exclude=./${dataPrefix.slice(0, -1)}`] : [];
+  await pipe(['tar', '-c', ...excludes, '--exclude=./node_modules', '-f', '-', '.'], source.root, dest);
 }
 
 /** Runs `producer | tar -x -C dest`. */

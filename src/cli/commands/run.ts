@@ -2,10 +2,9 @@
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { NexusError } from '../../errors.js';
 import { Masker } from '../../engine/masker.js';
-import { runWorkflow, type EnvironmentDecision, type EnvironmentRequest } from '../../engine/run.js';
+import { runWorkflow } from '../../engine/run.js';
 import type { RunReport } from '../../engine/results.js';
 import { copyRepository } from '../../engine/workspace.js';
 import { createActionHost } from '../../actions/host.js';
@@ -13,7 +12,8 @@ import { planWorkflow } from '../../planner/plan.js';
 import { workflowTriggers } from '../../planner/triggers.js';
 import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
 import { parseCommandArgs, splitAssignment } from '../args.js';
-import type { CliIO, Command } from '../command.js';
+import type { Command } from '../command.js';
+import { localGate } from '../local-gate.js';
 import { readDotenv } from '../dotenv.js';
 import { dispatchInputs } from '../inputs.js';
 import { localEvent } from '../local-event.js';
@@ -137,13 +137,13 @@ export const runCommand: Command = {
           workRoot,
           toolCache: join(dataDir, 'tool-cache'),
           dataDir,
-          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha }, ws),
+          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, dataDir }, ws),
           masker,
           hostEnv: { ...stringEnv(io.env), ...extraEnv },
           actions,
           observer: progress,
           signal: controller.signal,
-          environmentGate: (request) => localGate(request, values.approve ?? [], io, progress),
+          environmentGate: (request) => localGate(request, { root, dataDir, runNumber, ref: event.ref, sha: event.sha, actor: event.actor, approve: values.approve ?? [], secrets, io, progress, signal: controller.signal }),
           dryRun: values.dryrun,
         });
         progress.summary(report);
@@ -162,22 +162,6 @@ export const runCommand: Command = {
 function overall(reports: RunReport[]): RunReport['conclusion'] {
   if (reports.some((r) => r.conclusion === 'cancelled')) return 'cancelled';
   return reports.every((r) => r.conclusion === 'success') ? 'success' : 'failure';
-}
-
-/** Local approvals: `--approve ENV`, else a question on a terminal, else a refusal saying how to approve. */
-async function localGate(request: EnvironmentRequest, approved: string[], io: CliIO, progress: Progress): Promise<EnvironmentDecision> {
-  if (approved.includes(request.name) || approved.includes('*')) {
-    progress.print(`[${request.jobKey}] deployment to '${request.name}' approved by --approve`);
-    return { approved: true };
-  }
-  if (io.stdin.isTTY && io.stdout.isTTY) {
-    progress.stop();
-    const rl = createInterface({ input: io.stdin, output: io.stdout });
-    const answer = await rl.question(`Job '${request.jobName}' deploys to '${request.name}'${request.url ? ` (${request.url})` : ''}. Approve? [y/N] `);
-    rl.close();
-    return /^y(es)?$/i.test(answer.trim()) ? { approved: true } : { approved: false, reason: `Deployment to '${request.name}' was rejected.` };
-  }
-  return { approved: false, reason: `Deployment to '${request.name}' needs an approval: pass --approve ${request.name}` };
 }
 
 function nextRunNumber(dataDir: string): number {
