@@ -15,23 +15,16 @@ import type { DeploymentProvider, RevisionInfo, RevisionSpec, ServiceKey } from 
 import { currentState, type AnalysisFigures, type AnalysisRecord, type DeploymentRecord } from './records.js';
 import type { DeploymentRepository } from './repository.js';
 import { runSmokeTest } from './smoke.js';
+import type { ReleaseSettings } from './options.js';
 
-export interface DeployRequest extends ServiceKey {
+export interface DeployRequest extends ServiceKey, Omit<ReleaseSettings, 'command' | 'waitFor'> {
   /** Start command; runs in the installed artifact when there is one, else in the workspace. */
   command: string;
-  artifact?: string;
   workspace: string;
   commit?: string;
   ref?: string;
   actor: string;
   approver?: string;
-  /** Stable port of the service's proxy (first deployment only; chosen by the OS when absent). */
-  port?: number;
-  healthPath: string;
-  smokeTest?: string;
-  smokeTimeoutMs: number;
-  startupTimeoutMs: number;
-  analysis: AnalysisSettings;
   /** The environment URL to record; defaults to the service's stable URL. */
   url?: string;
   variables: Record<string, string>;

@@ -9,6 +9,7 @@ import { DEFAULT_ANALYSIS, type AnalysisSettings, type NoTrafficPolicy } from '.
 export interface ReleaseSettings {
   command?: string;
   artifact?: string;
+  /** Stable port of the service's proxy (first deployment only; chosen by the OS when absent). */
   port?: number;
   healthPath: string;
   smokeTest?: string;

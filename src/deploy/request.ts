@@ -26,7 +26,9 @@ export function buildDeployRequest(settings: ReleaseSettings, c: RequestContext,
   if (!NAME.test(c.environment)) throw new NexusError('USAGE', `${label('environment')} ${JSON.stringify(c.environment)}: use letters, digits, '.', '_' and '-'`, { exitCode: 2 });
   if (!settings.command) throw new NexusError('USAGE', `${label('command')} is required: the command that starts the service (it must listen on $PORT)`, { exitCode: 2 });
   const env = environmentNamed(c.environments, c.environment);
+  const { waitFor: _returnPoint, ...release } = settings;
   return {
+    ...release,
     environment: c.environment,
     service: c.service,
     command: settings.command,
@@ -36,12 +38,6 @@ export function buildDeployRequest(settings: ReleaseSettings, c: RequestContext,
     ref: c.ref,
     actor: c.actor,
     approver: c.approver,
-    port: settings.port,
-    healthPath: settings.healthPath,
-    smokeTest: settings.smokeTest,
-    smokeTimeoutMs: settings.smokeTimeoutMs,
-    startupTimeoutMs: settings.startupTimeoutMs,
-    analysis: settings.analysis,
     url: env.url,
     variables: env.variables,
     notifications: resolveTargets(env.notifications, c.secret, c.warn),
