@@ -3,7 +3,7 @@
  * status functions, `continue-on-error`, timeouts, env precedence, outputs, post steps and
  * cancellation (`always()` steps still run).
  */
-import { mkdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
@@ -149,6 +149,9 @@ class JobExecution {
     } finally {
       if (timer) clearTimeout(timer);
       this.env.signal?.removeEventListener('abort', onCancel);
+      // RUNNER_TEMP is emptied at the end of each job, as on GitHub: it holds the step scripts and
+      // command files, which carry secrets in clear.
+      rmSync(this.env.paths.temp, { recursive: true, force: true });
     }
     if (this.timedOut) reason = `The job has exceeded the maximum execution time of ${this.number(job.timeoutMinutes, DEFAULT_JOB_TIMEOUT_MINUTES)} minutes.`;
     const conclusion: Conclusion = this.timedOut ? 'failure' : this.cancelled ? 'cancelled' : this.status;

@@ -19,6 +19,8 @@ export interface RunSpec {
   files?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Looks at the repository (and its .nexus data folder) before it is removed. */
+  inspect?: (dir: string) => void;
 }
 
 /** Writes `workflow` as .github/workflows/test.yml, commits, runs `nexus run --json`, cleans up. */
@@ -29,6 +31,7 @@ export async function runWorkflow(spec: RunSpec): Promise<WorkflowRun> {
     const reportPath = join(dir, 'report.json');
     const result = await runNexus(['run', ...(spec.args ?? []), '--json', reportPath], { cwd: dir, env: spec.env, timeoutMs: spec.timeoutMs });
     const reportText = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '';
+    spec.inspect?.(dir);
     return withReport(dir, result, reportText);
   } finally {
     cleanup();
