@@ -1,0 +1,119 @@
+/** The web UI end to end: a real `nexus serve`, real git pushes, Debian's Chromium. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, signedInPage, startWebServer, until, type WebServer } from './harness.js';
+
+let server: WebServer;
+let browser: Browser;
+
+before(async () => {
+  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const workflow = (jobs: string) => ({ '.github/workflows/ci.yml': `name: CI\non: [push]\njobs:\n${jobs}` });
+
+interface RunJson { run: { id: number; status: string; conclusion: string | null }; jobs: { id: number; key: string; status: string }[] }
+
+async function latestRun(project: string): Promise<RunJson> {
+  const id = await until(async () => (await server.api<{ runs: { id: number }[] }>(`/runs?project=${project}`)).runs[0]?.id, `a run of ${project}`);
+  return server.api<RunJson>(`/runs/${id}`);
+}
+
+/** Marks the page so a reload (which would drop the mark) cannot pass unnoticed. */
+const mark = (page: Page) => page.evaluate(() => ((window as unknown as { nexusMark: number }).nexusMark = 42));
+const marked = (page: Page) => page.evaluate(() => (window as unknown as { nexusMark?: number }).nexusMark === 42);
+
+test('a push makes a run appear and turn green without a reload', async () => {
+  const project = await server.project('green');
+  const page = await signedInPage(browser, server, server.adminToken);
+  await page.goto(`${server.url}/p/green`);
+  await page.getByText('No runs yet').waitFor();
+  await mark(page);
+  project.push(workflow('  hello:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hello from the web test\n'));
+  await page.locator('tr[data-run]').first().waitFor({ timeout: 30_000 });
+  await page.locator('tr[data-run][data-state="success"]').waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('tr[data-run]').count(), 1);
+  assert.match(await page.locator('tr[data-run]').innerText(), /CI[\s\S]*main[\s\S]*push[\s\S]*dev/);
+  assert.ok(await marked(page), 'the page was not reloaded');
+  await page.context().close();
+});
+
+test('a log is followed live while the job runs', async () => {
+  const project = await server.project('live');
+  project.push(workflow('  ticker:\n    runs-on: ubuntu-latest\n    steps:\n      - run: for i in $(seq 1 30); do echo "tick $i"; sleep 0.1; done\n'));
+  const { run, jobs } = await latestRun('live');
+  const page = await signedInPage(browser, server, server.adminToken);
+  await page.goto(`${server.url}/p/live/runs/${run.id}/jobs/${jobs[0].id}`);
+  await mark(page);
+  await page.locator('.log-line', { hasText: /tick \d+$/ }).first().waitFor({ timeout: 30_000 });
+  const firstSeen = await page.locator('.log-line', { hasText: /tick \d+$/ }).last().innerText();
+  assert.equal(await page.locator('[data-job="ticker"]').getAttribute('data-state'), 'running', `the job was still running when "${firstSeen}" appeared`);
+  await page.locator('.log-line', { hasText: /tick 30$/ }).waitFor({ timeout: 30_000 });
+  await page.locator('[data-job="ticker"][data-state="success"]').waitFor({ timeout: 30_000 });
+  assert.ok(await marked(page), 'the page was not reloaded');
+  await page.context().close();
+});
+
+test('a failing job turns red and shows its annotation, linked to its log line', async () => {
+  const project = await server.project('red');
+  project.push(
+    workflow(
+      '  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo built\n' +
+        '  check:\n    needs: build\n    strategy:\n      matrix:\n        part: [api, web]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "checking ${{ matrix.part }}"\n' +
+        '  broken:\n    needs: check\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo "::group::Preparing"\n          echo inside the group\n          echo "::endgroup::"\n          printf "\\033[31mred text\\033[0m\\n"\n          echo "::error file=src/app.ts,line=7::Type mismatch in app"\n          exit 1\n',
+    ),
+  );
+  const { run } = await latestRun('red');
+  const page = await signedInPage(browser, server, server.adminToken);
+  await page.goto(`${server.url}/p/red/runs/${run.id}`);
+  await page.locator('[data-job="broken"][data-state="failure"]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="run-state"] [data-state="failure"]').waitFor();
+  assert.deepEqual(await page.locator('.graph-edges path').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-edge'))), ['build->check', 'check->broken']);
+  assert.equal(await page.locator('[role="group"][aria-label="check (matrix)"] .graph-job').count(), 2);
+  const annotation = page.locator('[data-testid="annotations"] li', { hasText: 'Type mismatch in app' });
+  await annotation.waitFor({ timeout: 15_000 });
+  await annotation.getByRole('link').click();
+  await page.waitForURL(/\/jobs\/\d+#L\d+$/);
+  const target = page.locator('.log-line.target');
+  await target.waitFor();
+  assert.match(await target.innerText(), /Type mismatch in app/);
+  assert.equal(await page.locator('.log-line.kind-error').first().evaluate((e) => getComputedStyle(e).color !== ''), true);
+  // ANSI red is a colour class, the group starts collapsed and opens on demand.
+  assert.equal(await page.locator('.log-line .ansi-fg-1', { hasText: 'red text' }).count(), 1);
+  assert.equal(await page.locator('.log-line', { hasText: 'inside the group' }).count(), 0);
+  await page.getByRole('button', { name: /Preparing/ }).click();
+  await page.locator('.log-line', { hasText: 'inside the group' }).waitFor();
+  await screenshot(page, 'run-page');
+  const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
+  await narrow.goto(page.url());
+  await narrow.locator('.log-line.target').waitFor();
+  assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth <= 390 + 1), 'no horizontal page scroll at 390 px');
+  await screenshot(narrow, 'run-page-390');
+  await narrow.context().close();
+  await page.context().close();
+});
+
+test('a viewer token cannot cancel: the button is disabled and the API refuses', async () => {
+  const project = await server.project('guarded');
+  project.push(workflow('  slow:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sleep 30\n'));
+  const { run } = await latestRun('guarded');
+  const viewer = await server.token('viewer', 'vera');
+  const page = await signedInPage(browser, server, viewer);
+  await page.goto(`${server.url}/p/guarded/runs/${run.id}`);
+  const cancel = page.getByRole('button', { name: 'Cancel run' });
+  await cancel.waitFor();
+  assert.equal(await cancel.isDisabled(), true);
+  assert.equal(await page.locator('.who').innerText(), 'vera · viewer');
+  // The API is the guard: the same call from the page with the viewer's token is refused.
+  const status = await page.evaluate(async (id) => (await fetch(`/api/runs/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('nexus.token')}` } })).status, run.id);
+  assert.equal(status, 403);
+  assert.notEqual((await server.api<RunJson>(`/runs/${run.id}`)).run.conclusion, 'cancelled');
+  await server.api(`/runs/${run.id}/cancel`, { method: 'POST' });
+  await page.locator('[data-testid="run-state"] [data-state="cancelled"]').waitFor({ timeout: 30_000 });
+  await page.context().close();
+});
