@@ -15,14 +15,17 @@ export interface ProxyTarget {
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
 
-function forwardHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
+/** Headers as `rawHeaders` (name, value, ...) without hop-by-hop ones: cheaper than rebuilding an object. */
+function forwardHeaders(raw: string[], ...extra: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i].toLowerCase())) out.push(raw[i], raw[i + 1]);
+  out.push(...extra);
   return out;
 }
 
 interface Upstream {
   target: ProxyTarget;
+  revisionHeader: string;
   agent: http.Agent;
   inFlight: number;
 }
@@ -69,7 +72,7 @@ export class RevisionProxy {
     if (!u || u.target.port !== target.port) {
       u?.agent.destroy();
       // Idle sockets close before a Node server's default 5 s keep-alive timeout would close them under us.
-      u = { target, agent: new http.Agent({ keepAlive: true, timeout: 4000, maxFreeSockets: 256 }), inFlight: 0 };
+      u = { target, revisionHeader: String(target.revision), agent: new http.Agent({ keepAlive: true, timeout: 4000, maxFreeSockets: 256 }), inFlight: 0 };
       this.upstreams.set(target.revision, u);
     }
     return u;
@@ -116,11 +119,9 @@ export class RevisionProxy {
       u.inFlight--;
       record();
     };
-    const upstream = http.request({ host: '127.0.0.1', port: u.target.port, method: req.method, path: req.url, headers: forwardHeaders(req.headers), agent: u.agent });
+    const upstream = http.request({ host: '127.0.0.1', port: u.target.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders), agent: u.agent });
     upstream.on('response', (up) => {
-      const headers = forwardHeaders(up.headers);
-      headers['x-nexus-revision'] = String(u.target.revision);
-      res.writeHead(up.statusCode ?? 502, headers);
+      res.writeHead(up.statusCode ?? 502, forwardHeaders(up.rawHeaders, 'x-nexus-revision', u.revisionHeader));
       up.pipe(res);
       up.on('end', () => finish(() => metrics.recordResponse(up.statusCode ?? 502, performance.now() - started)));
       up.on('error', () => finish(() => metrics.recordConnectionError(performance.now() - started)));
