@@ -8,6 +8,12 @@ root=$(pwd)
 
 step() { echo; echo "== $*"; }
 
+# A fresh checkout: install what the lock files and the spec's pip line say, once.
+for service in frontend orchestration execution; do
+  [ -d "services/$service/node_modules" ] || (cd "services/$service" && npm ci --no-audit --no-fund)
+done
+python3 -c 'import pytest_cov' 2>/dev/null || pip install -q pytest pytest-cov
+
 for service in frontend orchestration; do
   step "$service: lint and type check"
   (cd "services/$service" && npm run --silent lint && npx tsc --noEmit)
