@@ -5,16 +5,25 @@
  */
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 
 const GLOB = /[*?[\]{}!]/;
 
+function absolutePattern(p: string, workspace: string, home: string): string {
+  const expanded = p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p;
+  return isAbsolute(expanded) ? resolve(expanded) : resolve(workspace, expanded);
+}
+
+/** The folder before the first glob segment of a pattern. */
+function staticBase(pattern: string): string {
+  const segments = pattern.split(sep);
+  const firstGlob = segments.findIndex((s) => GLOB.test(s));
+  return firstGlob < 0 ? pattern : segments.slice(0, firstGlob).join(sep) || sep;
+}
+
 export function expandPaths(patterns: string[], workspace: string, home = homedir()): string[] {
-  const absolute = (p: string) => {
-    const expanded = p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p;
-    return isAbsolute(expanded) ? resolve(expanded) : resolve(workspace, expanded);
-  };
+  const absolute = (p: string) => absolutePattern(p, workspace, home);
   const includes = patterns.filter((p) => !p.startsWith('!')).map(absolute);
   const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => picomatch(absolute(p.slice(1)), { dot: true }));
   const found = new Set<string>();
@@ -23,9 +32,7 @@ export function expandPaths(patterns: string[], workspace: string, home = homedi
       if (existsSync(pattern)) found.add(pattern);
       continue;
     }
-    const segments = pattern.split(sep);
-    const firstGlob = segments.findIndex((s) => GLOB.test(s));
-    const base = segments.slice(0, firstGlob).join(sep) || sep;
+    const base = staticBase(pattern);
     const matches = picomatch(pattern, { dot: true });
     walk(base, (path, isDir) => {
       if (!matches(path)) return true;
@@ -63,4 +70,25 @@ function walk(dir: string, visit: (path: string, isDir: boolean) => boolean): vo
     const isDir = e.isDirectory();
     if (visit(path, isDir) && isDir) walk(path, visit);
   }
+}
+
+/**
+ * The root an artifact's files are stored relative to, as upload-artifact computes it: the least
+ * common ancestor of the search paths (a glob's static part, a folder itself, a file's folder).
+ */
+export function searchRoot(patterns: string[], workspace: string, home = homedir()): string {
+  const roots = patterns.filter((p) => !p.startsWith('!')).map((p) => {
+    const abs = absolutePattern(p, workspace, home);
+    if (GLOB.test(abs)) return staticBase(abs);
+    return existsSync(abs) && lstatSync(abs).isDirectory() ? abs : dirname(abs);
+  });
+  if (roots.length === 0) return workspace;
+  let common = roots[0].split(sep);
+  for (const r of roots.slice(1)) {
+    const parts = r.split(sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(sep) || sep;
 }

@@ -1,13 +1,18 @@
 /** The built-in actions, by lower-case `owner/repo[/path]` (any ref), and the spec's actions that cannot run offline. */
 import type { Builtin } from './builtin.js';
 import { cache, cacheRestore, cacheSave } from './cache.js';
+import { downloadArtifact, uploadArtifact } from './artifacts.js';
+import { checkout } from './checkout.js';
 
 export type { Builtin, BuiltinServices } from './builtin.js';
 
 const BUILTINS: Record<string, Builtin> = {
+  'actions/checkout': checkout,
   'actions/cache': cache,
   'actions/cache/restore': cacheRestore,
   'actions/cache/save': cacheSave,
+  'actions/upload-artifact': uploadArtifact,
+  'actions/download-artifact': downloadArtifact,
 };
 
 const UNAVAILABLE: [RegExp, string][] = [
