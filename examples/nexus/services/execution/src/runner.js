@@ -1,7 +1,7 @@
 // Runs one untrusted snippet in a child process with a wall-clock limit and capped output.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const LANGUAGES = {
@@ -76,7 +76,8 @@ export async function runSnippet({ language, code, timeoutMs }) {
     child.stdin.end(code);
     const exitCode = await new Promise((resolve, reject) => {
       child.on("error", reject);
-      child.on("close", (status, signal) => resolve(status ?? (signal ? 128 + 9 : 1)));
+      // A signalled process reports 128 + the signal number, as a shell would.
+      child.on("close", (status, signal) => resolve(status ?? 128 + (constants.signals[signal] ?? 0)));
     }).finally(() => clearTimeout(timer));
     const out = stdout();
     const err = stderr();

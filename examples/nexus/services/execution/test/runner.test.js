@@ -61,3 +61,10 @@ describe("runSnippet", () => {
     expect(result.stdout).toBe("unset\n");
   });
 });
+
+describe("exit codes", () => {
+  it("reports a snippet killed by a signal as 128 + its number", async () => {
+    const result = await runSnippet({ language: "javascript", code: "process.kill(process.pid, 'SIGTERM')", timeoutMs: 5000 });
+    expect(result).toMatchObject({ exitCode: 143, timedOut: false });
+  });
+});
