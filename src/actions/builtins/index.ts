@@ -3,6 +3,7 @@ import type { Builtin } from './builtin.js';
 import { cache, cacheRestore, cacheSave } from './cache.js';
 import { downloadArtifact, uploadArtifact } from './artifacts.js';
 import { checkout } from './checkout.js';
+import { slack } from './slack.js';
 
 export type { Builtin, BuiltinServices } from './builtin.js';
 
@@ -13,6 +14,7 @@ const BUILTINS: Record<string, Builtin> = {
   'actions/cache/save': cacheSave,
   'actions/upload-artifact': uploadArtifact,
   'actions/download-artifact': downloadArtifact,
+  'slackapi/slack-github-action': slack,
 };
 
 const UNAVAILABLE: [RegExp, string][] = [
