@@ -58,6 +58,12 @@ function emptySlot(second: number): Slot {
   return { second, requests: 0, errors5xx: 0, connectionErrors: 0, latency: new LatencyHistogram() };
 }
 
+function count(slot: Slot, error: 'errors5xx' | 'connectionErrors' | undefined, latencyMs: number): void {
+  slot.requests++;
+  if (error) slot[error]++;
+  slot.latency.record(latencyMs);
+}
+
 function summarize(slots: Slot[]): TrafficSummary {
   const total = emptySlot(0);
   for (const s of slots) {
@@ -90,19 +96,13 @@ export class RevisionMetrics {
   }
 
   recordResponse(status: number, latencyMs: number, now = Date.now()): void {
-    for (const s of [this.total, this.slot(now)]) {
-      s.requests++;
-      if (status >= 500) s.errors5xx++;
-      s.latency.record(latencyMs);
-    }
+    count(this.total, status >= 500 ? 'errors5xx' : undefined, latencyMs);
+    count(this.slot(now), status >= 500 ? 'errors5xx' : undefined, latencyMs);
   }
 
   recordConnectionError(latencyMs: number, now = Date.now()): void {
-    for (const s of [this.total, this.slot(now)]) {
-      s.requests++;
-      s.connectionErrors++;
-      s.latency.record(latencyMs);
-    }
+    count(this.total, 'connectionErrors', latencyMs);
+    count(this.slot(now), 'connectionErrors', latencyMs);
   }
 
   totals(): TrafficSummary {

@@ -139,7 +139,8 @@ export class RevisionProxy {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', 'x-nexus-revision': String(u.target.revision) }).end(`revision ${u.target.revision} unreachable: ${e.code ?? e.message}\n`);
       else res.destroy();
     });
-    if (retried) upstream.end();
+    // Most requests have no body: ending at once spares a stream pipe per request.
+    if (retried || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)) upstream.end();
     else req.pipe(upstream);
   }
 
