@@ -3,7 +3,8 @@
  * revisions run as supervised processes on fresh ports. State is written to `<data>/deploy/local-target.json`
  * after every change so a restarted supervisor adopts processes that still answer and restarts the others.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
 import type { DeploymentProvider, RevisionInfo, RevisionSpec, RevisionState, ServiceKey } from './provider.js';
@@ -252,6 +253,7 @@ export class LocalTarget implements DeploymentProvider {
       }
       await proxy.close();
     }
-    if (stopServices) this.save();
+    // A data folder removed under us stays removed.
+    if (stopServices && existsSync(dirname(this.statePath))) this.save();
   }
 }
