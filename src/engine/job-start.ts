@@ -21,6 +21,8 @@ export interface JobStartContext {
   /** Conclusions of every job it transitively needs (for success()/failure()). */
   ancestorResults: Conclusion[];
   cancelled: boolean;
+  /** Reusable-workflow jobs (`uses:`) are expanded like other jobs, for a caller that runs them. */
+  allowCalls?: boolean;
 }
 
 export type JobStart =
@@ -47,7 +49,7 @@ export function decideJobStart(planned: PlannedJob, ctx: JobStartContext): JobSt
     if (!scope.evaluateBoolean(planned.job.if)) {
       return { kind: 'done', result: resultWithoutSteps(planned, ctx.cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: its condition '${planned.job.if}' is false.`) };
     }
-    if (planned.job.uses) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
+    if (planned.job.uses && !ctx.allowCalls) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
     const expanded = expandJob(planned.job, scope);
     return { kind: 'run', instances: expanded.instances, failFast: expanded.failFast, maxParallel: expanded.maxParallel, scope };
   } catch (e) {

@@ -59,8 +59,26 @@ export interface RunOptions {
   observer?: RunObserver;
   signal?: AbortSignal;
   environmentGate?: (request: EnvironmentRequest) => Promise<EnvironmentDecision>;
+  /** Runs a job that calls a reusable workflow (`jobs.<id>.uses`); without it such jobs fail. */
+  callWorkflow?: (request: WorkflowCallRequest) => Promise<WorkflowCallResult>;
   /** Walk the plan, evaluating conditions and matrices, without running any step. */
   dryRun?: boolean;
+}
+
+export interface WorkflowCallRequest {
+  planned: PlannedJob;
+  instance: JobInstanceSpec;
+  needs: Record<string, NeedResult>;
+  scope: ExpressionScope;
+  /** The options of the calling run, for the called workflow's run to inherit. */
+  parent: RunOptions;
+}
+
+export interface WorkflowCallResult {
+  /** The called jobs' results, keyed `caller / called`. */
+  results: JobResult[];
+  /** The `on.workflow_call.outputs`, as the caller's `needs.<job>.outputs`. */
+  outputs: Record<string, string>;
 }
 
 interface JobState {
@@ -69,6 +87,8 @@ interface JobState {
   results: JobResult[];
   /** Instances whose failure does not fail the run (job-level continue-on-error). */
   tolerated: Set<string>;
+  /** A reusable-workflow job's outputs (its results are the called jobs'). */
+  outputs?: Record<string, string>;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunReport> {
@@ -81,7 +101,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     const out: Record<string, NeedResult> = {};
     for (const n of job.needs) {
       const s = states.get(n)!;
-      out[n] = { result: jobConclusion(s), outputs: Object.assign({}, ...s.results.map((r) => r.outputs)) };
+      out[n] = { result: jobConclusion(s), outputs: s.outputs ?? Object.assign({}, ...s.results.map((r) => r.outputs)) };
     }
     return out;
   };
@@ -99,7 +119,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     const needs = needsContext(planned);
     const ancestorResults = [...ancestors(planned)].map((id) => jobConclusion(states.get(id)!));
     const cancelled = options.signal?.aborted ?? false;
-    const start = decideJobStart(planned, { run: options.run, vars: options.vars, secrets: options.secrets, inputs: options.inputs, needs, ancestorResults, cancelled });
+    const start = decideJobStart(planned, { run: options.run, vars: options.vars, secrets: options.secrets, inputs: options.inputs, needs, ancestorResults, cancelled, allowCalls: Boolean(options.callWorkflow) });
     if (start.kind === 'done') {
       state.results.push(start.result);
       if (start.result.conclusion === 'failure' && start.result.reason) options.observer?.log?.(planned.id, null, { kind: 'error', text: options.masker.mask(start.result.reason) });
@@ -118,6 +138,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
         await matrixSlots.acquire();
         await slots.acquire();
         try {
+          if (planned.job.uses && options.callWorkflow && !siblings.signal.aborted) {
+            const called = await options.callWorkflow({ planned, instance: spec, needs, scope: scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy }), parent: options });
+            state.results.push(...called.results);
+            state.outputs = { ...state.outputs, ...called.outputs };
+            if (called.results.some((r) => r.conclusion === 'failure') && failFast && spec.matrix) siblings.abort();
+            return;
+          }
           const result = siblings.signal.aborted && !options.signal?.aborted
             ? resultWithoutSteps(planned, 'cancelled', `Cancelled: another job of the '${planned.id}' matrix failed (fail-fast).`, spec)
             : await runInstance(planned, spec, needs, scope, siblings.signal, state);
