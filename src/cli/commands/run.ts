@@ -8,6 +8,7 @@ import { runWorkflow } from '../../engine/run.js';
 import type { RunReport } from '../../engine/results.js';
 import { copyRepository } from '../../engine/workspace.js';
 import { createActionHost } from '../../actions/host.js';
+import { createWorkflowCaller } from '../../actions/reusable.js';
 import { planWorkflow } from '../../planner/plan.js';
 import { workflowTriggers } from '../../planner/triggers.js';
 import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
@@ -97,6 +98,7 @@ export const runCommand: Command = {
 
     const dataDir = resolveDataDir(io.cwd, values.data, io.env);
     const actions = createActionHost({ dataDir, actionCache: values['action-cache'], root, env: io.env });
+    const callWorkflow = createWorkflowCaller({ root, actionCache: values['action-cache'], env: io.env });
     const masker = new Masker();
     for (const v of Object.values(secrets)) masker.add(v);
     const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
@@ -141,6 +143,7 @@ export const runCommand: Command = {
           masker,
           hostEnv: { ...stringEnv(io.env), ...extraEnv },
           actions,
+          callWorkflow,
           observer: progress,
           signal: controller.signal,
           environmentGate: (request) => localGate(request, { root, dataDir, runNumber, ref: event.ref, sha: event.sha, actor: event.actor, approve: values.approve ?? [], secrets, io, progress, signal: controller.signal }),
