@@ -3,7 +3,7 @@
  * revisions run as supervised processes on fresh ports. State is written to `<data>/deploy/local-target.json`
  * after every change so a restarted supervisor adopts processes that still answer and restarts the others.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
@@ -33,6 +33,16 @@ interface ServiceEntry extends ServiceKey {
 
 interface StateFile {
   services: ServiceEntry[];
+}
+
+/** The last non-empty line of a log file (read from its tail), to say why a revision did not come up. */
+function lastLine(path: string): string | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').slice(-2000);
+    return text.trim().split('\n').pop()?.slice(0, 300) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const keyOf = (k: ServiceKey) => `${k.environment}/${k.service}`;
@@ -143,6 +153,11 @@ export class LocalTarget implements DeploymentProvider {
     if (result.ok && r.state === 'starting') {
       r.state = 'ready';
       this.save();
+    }
+    if (!result.ok) {
+      const log = this.logFile(key, revision);
+      const last = lastLine(log);
+      return { ok: false, detail: `${result.detail}; output in ${log}${last ? `, ending: ${last}` : ''}` };
     }
     return result;
   }

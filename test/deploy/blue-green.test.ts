@@ -41,6 +41,7 @@ test('a revision that never passes its health check never gets traffic', async (
     assert.equal(bad.conclusion, 'failure');
     assert.equal(currentState(bad.deployment), 'failure');
     assert.match(bad.deployment.statuses.at(-1)!.reason, /never became healthy .*revision 1 keeps serving/);
+    assert.match(bad.deployment.statuses.at(-1)!.reason, /output in \S+\/deploy\/logs\/staging\/web-2\.log/, 'the reason points at the service output');
     assert.deepEqual([...load.byRevision.keys()], ['1']);
     assert.equal(load.failed, 0);
     const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
