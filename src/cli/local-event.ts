@@ -45,7 +45,7 @@ export async function localEvent(root: string, name: string, eventPath?: string)
 
   const parent = head === ZERO_SHA ? undefined : await git(root, 'rev-parse', '-q', '--verify', `${head}^`);
   const commit = head === ZERO_SHA ? undefined : await commitInfo(root, head);
-  const changedFiles = head === ZERO_SHA ? undefined : ((parent ? await git(root, 'diff', '--name-only', parent, head) : await git(root, 'ls-tree', '-r', '--name-only', head)) ?? '').split('\n').filter(Boolean);
+  const changedFiles = head === ZERO_SHA ? undefined : ((parent ? await git(root, 'diff', '--name-only', '--relative', parent, head) : await git(root, 'ls-tree', '-r', '--name-only', head)) ?? '').split('\n').filter(Boolean);
   const base = { repository, actor, sha: head, changedFiles };
 
   switch (name) {

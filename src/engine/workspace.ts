@@ -33,7 +33,9 @@ export async function copyRepository(source: RepositorySource, dest: string): Pr
   const git = await isGitRepository(source.root);
   if (source.mode === 'commit') {
     if (!git || !source.sha) throw new NexusError('CHECKOUT', `cannot check out a commit: ${source.root} is not a git repository`);
-    await pipe(['git', 'archive', '--format=tar', source.sha], source.root, dest);
+    // The root may be a project inside a larger repository: archive only its subtree.
+    const prefix = (await exec('git', ['rev-parse', '--show-prefix'], { cwd: source.root })).stdout.trim();
+    await pipe(['git', 'archive', '--format=tar', `${source.sha}:${prefix}`], source.root, dest);
     return;
   }
   const dataPrefix = source.dataDir ? relative(source.root, source.dataDir) + '/' : undefined;

@@ -7,12 +7,26 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** The repository root containing `cwd`, or `cwd` itself when it is not inside a git work tree. */
+/**
+ * The project root for `cwd`: the nearest folder (cwd or above, within the git work tree) holding a
+ * `.github` folder, so that a project inside a monorepo (like examples/nexus) is its own root; else the
+ * git work tree's top; else `cwd` itself.
+ */
 export function repositoryRoot(cwd: string): string {
+  const top = gitTopLevel(cwd);
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.github'))) return dir;
+    // Outside a git work tree only `cwd` itself is considered.
+    if (top === undefined || dir === top || dirname(dir) === dir) break;
+  }
+  return top ?? cwd;
+}
+
+function gitTopLevel(cwd: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || cwd;
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
   } catch {
-    return cwd;
+    return undefined;
   }
 }
 
