@@ -253,6 +253,7 @@ export class Scheduler {
       grew = false;
       for (const p of plan.jobs) if (!again.has(p.jobId) && p.needs.some((n) => again.has(n))) (again.add(p.jobId), (grew = true));
     }
+    if (!again.size) return undefined;
     const attempt = run.attempt + 1;
     if (!(await this.store.updateRun(run.id, { status: 'in_progress', conclusion: null, reason: null, attempt, finishedAt: null }, ['completed']))) return undefined;
     const kept: NewJob[] = previous

@@ -103,7 +103,7 @@ export function apiRoutes(ctx: ServerContext): Hono<Env> {
     const run = await runOf(c.req.param('id'));
     const b = await jsonBody(c);
     const again = await scheduler.rerun(run.id, Boolean(b.failed));
-    if (!again) throw new NexusError('CONFLICT', `run ${run.id} is ${run.status}; only a completed run can be re-run`);
+    if (!again) throw new NexusError('CONFLICT', run.status === 'completed' ? `run ${run.id} has no failed jobs to re-run` : `run ${run.id} is ${run.status}; only a completed run can be re-run`);
     return c.json({ run: publicRun(again) }, 201);
   });
 
