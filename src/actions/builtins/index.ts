@@ -4,6 +4,7 @@ import { cache, cacheRestore, cacheSave } from './cache.js';
 import { downloadArtifact, uploadArtifact } from './artifacts.js';
 import { checkout } from './checkout.js';
 import { slack } from './slack.js';
+import { setupNode, setupPython } from './setup.js';
 
 export type { Builtin, BuiltinServices } from './builtin.js';
 
@@ -15,6 +16,8 @@ const BUILTINS: Record<string, Builtin> = {
   'actions/upload-artifact': uploadArtifact,
   'actions/download-artifact': downloadArtifact,
   'slackapi/slack-github-action': slack,
+  'actions/setup-node': setupNode,
+  'actions/setup-python': setupPython,
 };
 
 const UNAVAILABLE: [RegExp, string][] = [
