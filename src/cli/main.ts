@@ -2,27 +2,29 @@ import { formatDiagnostic, isNexusError } from '../errors.js';
 import type { CliIO } from './command.js';
 import { commands } from './commands/index.js';
 
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length), 4);
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+async function help(): Promise<string> {
+  const all = await Promise.all(Object.values(commands).map((load) => load()));
+  const width = Math.max(...all.map((c) => c.name.length), 4);
+  const lines = all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `Usage: nexus <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'nexus <command> --help' for a command's options.\n`;
 }
 
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout.write(help());
+    io.stdout.write(await help());
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
     io.stdout.write('nexus 0.1.0\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    io.stderr.write(`nexus: unknown command '${name}'\n\n${help()}`);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    io.stderr.write(`nexus: unknown command '${name}'\n\n${await help()}`);
     return 2;
   }
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`Usage: ${command.usage}\n\n${command.summary}\n`);
     return 0;

@@ -1,43 +1,31 @@
 import type { Command } from '../command.js';
-import { runCommand } from './run.js';
-import { validateCommand } from './validate.js';
-import { deploy } from './deploy.js';
-import { deployments } from './deployments.js';
-import { rollback } from './rollback.js';
-import { approve } from './approve.js';
-import { reject } from './reject.js';
-import { actionsCommand } from './actions.js';
 
-import { serve } from './serve.js';
-import { runner } from './runner.js';
-import { project } from './project.js';
-import { token } from './token.js';
-import { runs } from './runs.js';
-import { logs } from './logs.js';
-import { dispatch } from './dispatch.js';
-import { cancel } from './cancel.js';
-import { rerun } from './rerun.js';
-import { secret } from './secret.js';
-import { cost } from './cost.js';
-/** Every sub-command, in the order `nexus help` lists them. */
-export const commands: Command[] = [
-  runCommand,
-  validateCommand,
-  deploy,
-  deployments,
-  rollback,
-  approve,
-  reject,
-  actionsCommand,
-  serve,
-  runner,
-  project,
-  token,
-  runs,
-  logs,
-  dispatch,
-  cancel,
-  rerun,
-  secret,
-  cost,
-];
+/**
+ * Every sub-command, in the order `nexus help` lists them, loaded only when used: `nexus run` need not
+ * load the server, the store or the deploy daemon. To add one: `name: () => load(import('./file.js'), 'export')`.
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  run: () => load(import('./run.js'), 'runCommand'),
+  validate: () => load(import('./validate.js'), 'validateCommand'),
+  deploy: () => load(import('./deploy.js'), 'deploy'),
+  deployments: () => load(import('./deployments.js'), 'deployments'),
+  rollback: () => load(import('./rollback.js'), 'rollback'),
+  approve: () => load(import('./approve.js'), 'approve'),
+  reject: () => load(import('./reject.js'), 'reject'),
+  actions: () => load(import('./actions.js'), 'actionsCommand'),
+  serve: () => load(import('./serve.js'), 'serve'),
+  runner: () => load(import('./runner.js'), 'runner'),
+  project: () => load(import('./project.js'), 'project'),
+  token: () => load(import('./token.js'), 'token'),
+  runs: () => load(import('./runs.js'), 'runs'),
+  logs: () => load(import('./logs.js'), 'logs'),
+  dispatch: () => load(import('./dispatch.js'), 'dispatch'),
+  cancel: () => load(import('./cancel.js'), 'cancel'),
+  rerun: () => load(import('./rerun.js'), 'rerun'),
+  secret: () => load(import('./secret.js'), 'secret'),
+  cost: () => load(import('./cost.js'), 'cost'),
+};
+
+async function load(module: Promise<Record<string, unknown>>, exportName: string): Promise<Command> {
+  return (await module)[exportName] as Command;
+}
