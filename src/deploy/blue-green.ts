@@ -88,13 +88,13 @@ export class BlueGreen {
     const key: ServiceKey = { environment: req.environment, service: req.service };
     const serviceUrl = await provider.serviceUrl(key, req.port);
     const digest = req.artifact ? artifactDigest(req.artifact) : undefined;
-    const record = repo.create({ ...key, kind: 'deploy', commit: req.commit, ref: req.ref, artifactDigest: digest, creator: req.actor, approver: req.approver, url: req.url ?? serviceUrl, reason: 'release requested' });
+    const record = await repo.create({ ...key, kind: 'deploy', commit: req.commit, ref: req.ref, artifactDigest: digest, creator: req.actor, approver: req.approver, url: req.url ?? serviceUrl, reason: 'release requested' });
     const rev = record.revision;
     const live = (await provider.listRevisions(key)).find((r) => r.state === 'live')?.spec.revision;
     const notify = (e: AlertEvent) => notifier.notify(req.notifications, e);
     const fail = async (reason: string, stop: boolean): Promise<DeployOutcome> => {
       if (stop) await provider.stopRevision(key, rev).catch(() => undefined);
-      const failed = repo.addStatus(record.id, 'failure', reason);
+      const failed = await repo.addStatus(record.id, 'failure', reason);
       log(`deployment #${record.id} failed: ${reason}`);
       notify(this.event('deploy_failed', failed, { reason }));
       return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: live };
@@ -102,7 +102,7 @@ export class BlueGreen {
 
     log(`deployment #${record.id}: ${req.service} revision ${rev} to '${req.environment}' (${serviceUrl}, live: ${live ? `revision ${live}` : 'none'})`);
     notify(this.event('deploy_started', record));
-    repo.addStatus(record.id, 'in_progress', `starting revision ${rev}`);
+    await repo.addStatus(record.id, 'in_progress', `starting revision ${rev}`);
     let cwd = req.workspace;
     if (req.artifact) {
       cwd = join(this.o.dataDir, 'deploy', 'releases', req.environment, req.service, String(rev));
@@ -149,8 +149,8 @@ export class BlueGreen {
       figures: figuresFrom(provider.traffic(key, rev, s.windowMs, switchedAt), 0),
       measurements: [],
     };
-    repo.update(record.id, { analysis });
-    const switched = repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
+    await repo.update(record.id, { analysis });
+    const switched = await repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
     log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
     hooks.onSwitched?.(switched, serviceUrl);
     return this.analyseAndConclude(switched, req.notifications, log, serviceUrl);
@@ -169,25 +169,25 @@ export class BlueGreen {
     const breach: Breach | undefined = result.breach ?? (result.verdict.verdict === 'failed' ? { rule: 'no-traffic', reason: result.verdict.reason } : undefined);
     const at = new Date().toISOString();
     if (breach) {
-      repo.update(record.id, { analysis: { ...result.record, verdict: 'failed', rule: breach.rule, reason: breach.reason, figures: result.figures } });
+      await repo.update(record.id, { analysis: { ...result.record, verdict: 'failed', rule: breach.rule, reason: breach.reason, figures: result.figures } });
       if (previous === undefined || !(await provider.listRevisions(key)).some((r) => r.spec.revision === previous && r.state !== 'stopped')) {
-        const failed = repo.addStatus(record.id, 'failure', `analysis failed at ${at} (${breach.rule}): ${breach.reason}; no previous revision is running, so revision ${rev} keeps serving`);
+        const failed = await repo.addStatus(record.id, 'failure', `analysis failed at ${at} (${breach.rule}): ${breach.reason}; no previous revision is running, so revision ${rev} keeps serving`);
         log(`analysis failed (${breach.rule}): ${breach.reason}; nothing to roll back to`);
         notify(this.event('deploy_failed', failed, { reason: breach.reason, rule: breach.rule, figures: result.figures }));
         return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: rev };
       }
       await provider.switchTraffic(key, previous);
       log(`analysis breach (${breach.rule}): ${breach.reason}; traffic switched back to revision ${previous}`);
-      const rolled = repo.addStatus(record.id, 'rolled_back', `automatic rollback at ${at} (${breach.rule}): ${breach.reason}; traffic back on revision ${previous}`);
-      const rollback = this.recordRollback(key, previous, record, 'nexus (automatic)', `automatic rollback of deployment #${record.id} (${breach.rule}): ${breach.reason}`);
+      const rolled = await repo.addStatus(record.id, 'rolled_back', `automatic rollback at ${at} (${breach.rule}): ${breach.reason}; traffic back on revision ${previous}`);
+      const rollback = await this.recordRollback(key, previous, record, 'nexus (automatic)', `automatic rollback of deployment #${record.id} (${breach.rule}): ${breach.reason}`);
       notify(this.event('deploy_rolled_back', rolled, { rule: breach.rule, reason: breach.reason, figures: result.figures, restoredRevision: previous }));
       await provider.stopRevision(key, rev).catch(() => undefined);
-      return { conclusion: 'failure', deployment: repo.get(record.id)!, rollback, serviceUrl, liveRevision: previous };
+      return { conclusion: 'failure', deployment: (await repo.get(record.id))!, rollback, serviceUrl, liveRevision: previous };
     }
-    repo.update(record.id, { analysis: { ...result.record, verdict: result.verdict.verdict === 'passed' ? 'passed' : 'inconclusive', reason: result.verdict.reason, figures: result.figures } });
+    await repo.update(record.id, { analysis: { ...result.record, verdict: result.verdict.verdict === 'passed' ? 'passed' : 'inconclusive', reason: result.verdict.reason, figures: result.figures } });
     if (previous !== undefined && previous !== rev) await provider.stopRevision(key, previous).catch(() => undefined);
-    this.retireOlder(key, record.id);
-    const done = repo.addStatus(record.id, 'success', `analysis ${result.verdict.verdict}: ${result.verdict.reason}${previous ? `; revision ${previous} stopped` : ''}`);
+    await this.retireOlder(key, record.id);
+    const done = await repo.addStatus(record.id, 'success', `analysis ${result.verdict.verdict}: ${result.verdict.reason}${previous ? `; revision ${previous} stopped` : ''}`);
     log(`deployment #${record.id} succeeded: analysis ${result.verdict.verdict} (${result.verdict.reason})`);
     notify(this.event('deploy_succeeded', done, { reason: `analysis ${result.verdict.verdict}: ${result.verdict.reason}`, figures: result.figures }));
     return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: rev };
@@ -218,7 +218,7 @@ export class BlueGreen {
         lastSaved = now;
         measurements.push({ at: new Date().toISOString(), ...figures });
         if (measurements.length > MEASUREMENTS_KEPT) measurements.shift();
-        repo.update(id, { analysis: { ...record, figures, measurements } });
+        await repo.update(id, { analysis: { ...record, figures, measurements } });
       }
       const current = { ...record, figures, measurements };
       if (breach) return { breach, figures, record: current, verdict: closingVerdict(s, judged) };
@@ -229,19 +229,19 @@ export class BlueGreen {
   }
 
   /** A rollback is a deployment of its own: it puts `revision` back and points at the one it undoes. */
-  private recordRollback(key: ServiceKey, revision: number, undone: DeploymentRecord, creator: string, reason: string): DeploymentRecord {
+  private async recordRollback(key: ServiceKey, revision: number, undone: DeploymentRecord, creator: string, reason: string): Promise<DeploymentRecord> {
     const { repo } = this.o;
-    const original = repo.list(key).find((r) => r.revision === revision && r.kind === 'deploy');
-    const rb = repo.create({ ...key, kind: 'rollback', revision, rollbackOf: undone.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator, url: undone.url, reason });
-    repo.addStatus(rb.id, 'in_progress', `switching traffic to revision ${revision}`);
-    this.retireOlder(key, rb.id);
-    return repo.addStatus(rb.id, 'success', `revision ${revision} is live again`);
+    const original = (await repo.list(key)).find((r) => r.revision === revision && r.kind === 'deploy');
+    const rb = await repo.create({ ...key, kind: 'rollback', revision, rollbackOf: undone.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator, url: undone.url, reason });
+    await repo.addStatus(rb.id, 'in_progress', `switching traffic to revision ${revision}`);
+    await this.retireOlder(key, rb.id);
+    return await repo.addStatus(rb.id, 'success', `revision ${revision} is live again`);
   }
 
   /** As GitHub's auto_inactive: a new live deployment marks earlier successful ones inactive. */
-  private retireOlder(key: ServiceKey, newId: number): void {
-    for (const r of this.o.repo.list(key)) {
-      if (r.id !== newId && currentState(r) === 'success') this.o.repo.addStatus(r.id, 'inactive', `superseded by deployment #${newId}`);
+  private async retireOlder(key: ServiceKey, newId: number): Promise<void> {
+    for (const r of await this.o.repo.list(key)) {
+      if (r.id !== newId && currentState(r) === 'success') await this.o.repo.addStatus(r.id, 'inactive', `superseded by deployment #${newId}`);
     }
   }
 
@@ -251,7 +251,7 @@ export class BlueGreen {
     const revisions = await provider.listRevisions(key);
     if (!revisions.length) throw new NexusError('SERVICE_UNKNOWN', `nothing has been deployed for ${key.service} in '${key.environment}'`, { exitCode: 2 });
     const live = revisions.find((r) => r.state === 'live');
-    const history = repo.list(key);
+    const history = await repo.list(key);
     const wasGood = (rev: number) => history.some((r) => r.revision === rev && r.kind === 'deploy' && r.statuses.some((s) => s.state === 'success'));
     const target = to !== undefined ? revisions.find((r) => r.spec.revision === to) : revisions.find((r) => r.spec.revision !== live?.spec.revision && wasGood(r.spec.revision));
     if (!target) {
@@ -282,14 +282,14 @@ export class BlueGreen {
       const target = plan.to.revision;
       const undone = plan.from?.deployment;
       const original = plan.to.deployment;
-      const rb = repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
-      repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
+      const rb = await repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
+      await repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
       if (!plan.to.warm) {
         await provider.startRevision(plan.to.spec);
         const healthy = await provider.waitHealthy(key, target, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: o.probeTimeoutMs, timeoutMs: o.startupTimeoutMs });
         if (!healthy.ok) {
           await provider.stopRevision(key, target).catch(() => undefined);
-          const failed = repo.addStatus(rb.id, 'failure', `revision ${target} did not become healthy (${healthy.detail}); revision ${plan.from?.revision ?? 'none'} keeps serving`);
+          const failed = await repo.addStatus(rb.id, 'failure', `revision ${target} did not become healthy (${healthy.detail}); revision ${plan.from?.revision ?? 'none'} keeps serving`);
           notifier.notify(o.notifications, this.event('deploy_failed', failed, { reason: failed.statuses.at(-1)!.reason }));
           return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: plan.from?.revision };
         }
@@ -297,9 +297,9 @@ export class BlueGreen {
       await provider.switchTraffic(key, target);
       log(`traffic switched to revision ${target}`);
       if (plan.from) await provider.stopRevision(key, plan.from.revision).catch(() => undefined);
-      if (undone) repo.addStatus(undone.id, 'rolled_back', `rolled back by ${actor} to revision ${target} (deployment #${rb.id})`);
-      this.retireOlder(key, rb.id);
-      const done = repo.addStatus(rb.id, 'success', `revision ${target} is live${plan.from ? `; revision ${plan.from.revision} stopped` : ''}`);
+      if (undone) await repo.addStatus(undone.id, 'rolled_back', `rolled back by ${actor} to revision ${target} (deployment #${rb.id})`);
+      await this.retireOlder(key, rb.id);
+      const done = await repo.addStatus(rb.id, 'success', `revision ${target} is live${plan.from ? `; revision ${plan.from.revision} stopped` : ''}`);
       notifier.notify(o.notifications, this.event('deploy_rolled_back', done, { actor, reason: `manual rollback by ${actor}`, restoredRevision: target }));
       return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: target };
     } finally {

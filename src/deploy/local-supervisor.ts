@@ -40,7 +40,7 @@ export class LocalSupervisor {
    * candidate stopped.
    */
   private async settleInterrupted(): Promise<void> {
-    for (const record of this.repo.list()) {
+    for (const record of await this.repo.list()) {
       if (currentState(record) !== 'in_progress' && currentState(record) !== 'queued') continue;
       const key = { environment: record.environment, service: record.service };
       const revisions = await this.target.listRevisions(key);
@@ -54,7 +54,7 @@ export class LocalSupervisor {
       if (revisions.some((r) => r.spec.revision === record.revision && r.state !== 'stopped' && r.state !== 'live')) {
         await this.target.stopRevision(key, record.revision).catch(() => undefined);
       }
-      this.repo.addStatus(record.id, 'failure', `interrupted: the deploy supervisor restarted before traffic moved to revision ${record.revision}`);
+      await this.repo.addStatus(record.id, 'failure', `interrupted: the deploy supervisor restarted before traffic moved to revision ${record.revision}`);
     }
   }
 

@@ -19,13 +19,14 @@ export interface DeploymentFilter {
   service?: string;
 }
 
+/** Asynchronous so that a database-backed store (the server's) can implement it. */
 export interface DeploymentRepository {
-  create(input: NewDeployment): DeploymentRecord;
-  addStatus(id: number, state: DeploymentState, reason: string): DeploymentRecord;
-  update(id: number, patch: { approver?: string; url?: string; analysis?: AnalysisRecord }): DeploymentRecord;
-  get(id: number): DeploymentRecord | undefined;
+  create(input: NewDeployment): Promise<DeploymentRecord>;
+  addStatus(id: number, state: DeploymentState, reason: string): Promise<DeploymentRecord>;
+  update(id: number, patch: { approver?: string; url?: string; analysis?: AnalysisRecord }): Promise<DeploymentRecord>;
+  get(id: number): Promise<DeploymentRecord | undefined>;
   /** Newest first. */
-  list(filter?: DeploymentFilter): DeploymentRecord[];
+  list(filter?: DeploymentFilter): Promise<DeploymentRecord[]>;
 }
 
 export class FileDeploymentRepository implements DeploymentRepository {
@@ -48,7 +49,7 @@ export class FileDeploymentRepository implements DeploymentRepository {
     return names.map((n) => readJson<DeploymentRecord>(join(this.dir, n))!).filter(Boolean);
   }
 
-  create(input: NewDeployment): DeploymentRecord {
+  async create(input: NewDeployment): Promise<DeploymentRecord> {
     const all = this.all();
     const id = all.reduce((m, r) => Math.max(m, r.id), 0) + 1;
     const sameService = all.filter((r) => r.environment === input.environment && r.service === input.service);
@@ -61,26 +62,26 @@ export class FileDeploymentRepository implements DeploymentRepository {
   }
 
   private mutate(id: number, change: (r: DeploymentRecord) => void): DeploymentRecord {
-    const record = this.get(id);
+    const record = readJson<DeploymentRecord>(this.path(id));
     if (!record) throw new NexusError('DEPLOYMENT_NOT_FOUND', `deployment #${id} does not exist`);
     change(record);
     writeJsonAtomic(this.path(id), record);
     return record;
   }
 
-  addStatus(id: number, state: DeploymentState, reason: string): DeploymentRecord {
+  async addStatus(id: number, state: DeploymentState, reason: string): Promise<DeploymentRecord> {
     return this.mutate(id, (r) => r.statuses.push({ state, at: new Date().toISOString(), reason }));
   }
 
-  update(id: number, patch: { approver?: string; url?: string; analysis?: AnalysisRecord }): DeploymentRecord {
+  async update(id: number, patch: { approver?: string; url?: string; analysis?: AnalysisRecord }): Promise<DeploymentRecord> {
     return this.mutate(id, (r) => Object.assign(r, patch));
   }
 
-  get(id: number): DeploymentRecord | undefined {
+  async get(id: number): Promise<DeploymentRecord | undefined> {
     return readJson<DeploymentRecord>(this.path(id));
   }
 
-  list(filter: DeploymentFilter = {}): DeploymentRecord[] {
+  async list(filter: DeploymentFilter = {}): Promise<DeploymentRecord[]> {
     return this.all()
       .filter((r) => (!filter.environment || r.environment === filter.environment) && (!filter.service || r.service === filter.service))
       .sort((a, b) => b.id - a.id);

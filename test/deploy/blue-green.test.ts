@@ -25,7 +25,7 @@ test('blue/green switch under a continuous request loop drops no request', async
     const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
     assert.equal(revisions.find((r) => r.spec.revision === 1)?.state, 'stopped', 'old revision stopped after the rollback window');
     assert.equal(second.deployment.analysis?.verdict, 'passed');
-    assert.equal(currentState(supervisor.repo.get(first.deployment.id)!), 'inactive');
+    assert.equal(currentState((await supervisor.repo.get(first.deployment.id))!), 'inactive');
   } finally {
     await cleanup();
   }
@@ -78,7 +78,7 @@ test('a revision answering 20% 500s is rolled back automatically', async () => {
   const { supervisor, outcome, load, cleanup } = await releaseUnderLoad(serviceCommand('--fail-every 5'), { ...FAST, durationMs: 5000 });
   try {
     assert.equal(outcome.conclusion, 'failure');
-    const record = supervisor.repo.get(outcome.deployment.id)!;
+    const record = (await supervisor.repo.get(outcome.deployment.id))!;
     assert.equal(currentState(record), 'rolled_back');
     assert.equal(record.analysis?.rule, 'error-rate');
     assert.ok(record.analysis!.figures.errorRate > 0.05 && record.analysis!.figures.requests >= FAST.minRequests);
@@ -97,7 +97,7 @@ test('a revision answering 20% 500s is rolled back automatically', async () => {
 test('a revision whose p95 exceeds the threshold is rolled back', async () => {
   const { supervisor, outcome, cleanup } = await releaseUnderLoad(serviceCommand('--delay-ms 120'), { ...FAST, durationMs: 5000, maxP95Ms: 60, minRequests: 10 });
   try {
-    const record = supervisor.repo.get(outcome.deployment.id)!;
+    const record = (await supervisor.repo.get(outcome.deployment.id))!;
     assert.equal(currentState(record), 'rolled_back');
     assert.equal(record.analysis?.rule, 'latency');
     assert.ok(record.analysis!.figures.p95Ms > 60, `p95 ${record.analysis!.figures.p95Ms}`);
@@ -109,7 +109,7 @@ test('a revision whose p95 exceeds the threshold is rolled back', async () => {
 test('three consecutive failed health probes roll back', async () => {
   const { supervisor, outcome, cleanup } = await releaseUnderLoad(serviceCommand('--healthy-probes 3'), { ...FAST, durationMs: 5000 });
   try {
-    const record = supervisor.repo.get(outcome.deployment.id)!;
+    const record = (await supervisor.repo.get(outcome.deployment.id))!;
     assert.equal(currentState(record), 'rolled_back');
     assert.equal(record.analysis?.rule, 'health');
     assert.equal(record.analysis?.figures.consecutiveProbeFailures, 3);
@@ -139,8 +139,8 @@ test('the no-traffic policy can be set to fail, which rolls back', async () => {
   try {
     await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
     const quiet = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 200, noTraffic: 'fail' } }));
-    assert.equal(currentState(supervisor.repo.get(quiet.deployment.id)!), 'rolled_back');
-    assert.equal(supervisor.repo.get(quiet.deployment.id)!.analysis?.rule, 'no-traffic');
+    assert.equal(currentState((await supervisor.repo.get(quiet.deployment.id))!), 'rolled_back');
+    assert.equal((await supervisor.repo.get(quiet.deployment.id))!.analysis?.rule, 'no-traffic');
   } finally {
     await cleanup();
   }
@@ -166,14 +166,14 @@ test('manual rollback to an older revision is previewed, then recorded as a depl
     assert.equal(outcome.deployment.commit, 'aaa111');
     assert.equal(outcome.deployment.creator, 'alice');
     assert.equal(outcome.deployment.rollbackOf, 3);
-    assert.equal(currentState(supervisor.repo.get(3)!), 'rolled_back');
+    assert.equal(currentState((await supervisor.repo.get(3))!), 'rolled_back');
     const res = await fetch(outcome.serviceUrl);
     assert.equal(res.headers.get('x-nexus-revision'), '1');
     const defaultPlan = await supervisor.releases.planRollback(key);
     assert.equal(defaultPlan.to.revision, 3, 'without --to: the newest other revision that succeeded');
     const revisions = await supervisor.target.listRevisions(key);
     assert.ok(revisions.filter((r) => r.state !== 'stopped').every((r) => r.spec.revision === 1));
-    assert.equal(supervisor.repo.list(key).length, 4);
+    assert.equal((await supervisor.repo.list(key)).length, 4);
   } finally {
     await cleanup();
   }

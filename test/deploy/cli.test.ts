@@ -85,7 +85,7 @@ test('a release whose supervisor crashes during analysis is resumed by the next 
     let state = 'in_progress';
     for (let i = 0; i < 100 && state === 'in_progress'; i++) {
       await sleep(100);
-      state = new FileDeploymentRepository(dataDir).list()[0].statuses.at(-1)!.state;
+      state = (await new FileDeploymentRepository(dataDir).list())[0].statuses.at(-1)!.state;
     }
     assert.equal(state, 'success', 'the resumed analysis concluded the release');
   });

@@ -31,7 +31,7 @@ export const deployments: Command = {
     const { values } = parseCommandArgs('deployments', args, { env: { type: 'string' }, service: { type: 'string' }, show: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' } }, false);
     const repo = new FileDeploymentRepository(resolveDataDir(io.cwd, values.data, io.env));
     if (values.show !== undefined) {
-      const record = repo.get(Number(values.show));
+      const record = await repo.get(Number(values.show));
       if (!record) {
         io.stderr.write(`nexus deployments: no deployment #${values.show}\n`);
         return 1;
@@ -39,7 +39,7 @@ export const deployments: Command = {
       io.stdout.write(values.json ? JSON.stringify(record, null, 2) + '\n' : describe(record));
       return 0;
     }
-    const list = repo.list({ environment: values.env, service: values.service });
+    const list = await repo.list({ environment: values.env, service: values.service });
     if (values.json) {
       io.stdout.write(JSON.stringify(list, null, 2) + '\n');
       return 0;
