@@ -119,13 +119,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Waits until `fn` returns a truthy value, polling quickly. */
-export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
     } catch (e) {
       last = e;
     }

@@ -40,7 +40,14 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
     visible.forEach((line, row) => at.set(line, row));
     return at;
   }, [visible]);
-  const matches = useMemo(() => model.search(query), [model, version, query]);
+  // One search per (query, log length): typing jumps to the first match in the same render.
+  const searched = useRef({ query: '', version: -1, found: [] as number[] });
+  const search = (q: string) => {
+    const c = searched.current;
+    if (c.query !== q || c.version !== version) searched.current = { query: q, version, found: model.search(q) };
+    return searched.current.found;
+  };
+  const matches = search(query);
   const needle = query.toLowerCase();
 
   const reveal = useCallback(
@@ -98,11 +105,13 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
       go(e.shiftKey ? -1 : 1);
     }
   };
-  useEffect(() => {
+  // Only a new query jumps; new lines arriving must not move the reader.
+  const onQuery = (q: string) => {
+    setQuery(q);
     setCurrent(0);
-    if (matches.length) reveal(matches[0]);
-    // Only a new query jumps; new lines arriving must not move the reader.
-  }, [query]);
+    const found = search(q);
+    if (found.length) reveal(found[0]);
+  };
 
   const toggle = (g: number) => {
     const next = new Set(open);
@@ -127,7 +136,7 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
       <div className="log-toolbar" role="toolbar" aria-label="Log tools">
         <label className="log-search">
           <span className="sr-only">Search log</span>
-          <input type="search" placeholder="Search log" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onSearchKey} aria-label="Search log" />
+          <input type="search" placeholder="Search log" value={query} onChange={(e) => onQuery(e.target.value)} onKeyDown={onSearchKey} aria-label="Search log" />
         </label>
         <span className="log-count" aria-live="polite" data-testid="match-count">
           {query ? `${matches.length ? current + 1 : 0} of ${matches.length}` : `${model.lines.length} lines`}
@@ -148,7 +157,7 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
       </div>
       <div className="log-scroll" style={{ height: Math.min(MAX_HEIGHT, Math.max(6, visible.length + 1) * LINE_HEIGHT) }} ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label="Job log" aria-live="off" data-testid="log-scroll">
         <div style={{ height: visible.length * LINE_HEIGHT, position: 'relative' }}>
-          <div style={{ position: 'absolute', top: first * LINE_HEIGHT, left: 0, right: 0 }}>{rows}</div>
+          <div className="log-rows" style={{ top: first * LINE_HEIGHT }}>{rows}</div>
         </div>
       </div>
     </div>
