@@ -13,7 +13,7 @@ import { readJson } from '../environments/data-folder.js';
 import { daemonInfoPath, type DaemonInfo, type DaemonMessage, type RollbackCall } from './daemon.js';
 import type { DeployOutcome, DeployRequest, RollbackPlan } from './blue-green.js';
 import type { DeploymentRecord } from './records.js';
-import { isAlive } from './supervisor.js';
+import { baseEnvironment, isAlive } from './supervisor.js';
 
 const DAEMON_MAIN = fileURLToPath(new URL('./daemon-main.js', import.meta.url));
 const START_TIMEOUT_MS = 90_000;
@@ -103,7 +103,7 @@ export class DeployDaemonClient {
   private static async start(dataDir: string, deadline: number): Promise<DeployDaemonClient> {
     const logFile = join(dataDir, 'deploy', 'daemon.log');
     const log = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [DAEMON_MAIN, dataDir], { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [DAEMON_MAIN, dataDir], { detached: true, stdio: ['ignore', log, log], env: baseEnvironment() });
     closeSync(log);
     child.unref();
     while (Date.now() < deadline) {

@@ -3,6 +3,7 @@
  * `sh -c COMMAND` with NEXUS_TARGET_URL set; exit 0 passes. Output goes to the deployment log.
  */
 import { spawn } from 'node:child_process';
+import { baseEnvironment } from './supervisor.js';
 
 export interface SmokeResult {
   ok: boolean;
@@ -13,7 +14,7 @@ export function runSmokeTest(command: string, o: { cwd: string; targetUrl: strin
   return new Promise((resolve) => {
     const child = spawn('sh', ['-c', command], {
       cwd: o.cwd,
-      env: { ...process.env, ...o.env, NEXUS_TARGET_URL: o.targetUrl },
+      env: { ...baseEnvironment(), ...o.env, NEXUS_TARGET_URL: o.targetUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

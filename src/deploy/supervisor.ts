@@ -10,6 +10,18 @@ import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/**
+ * What a service (or smoke test) inherits from the supervisor: only what programs need to run. Everything else
+ * comes from the environment's `variables`, so a service never sees the secrets of whoever started the daemon.
+ */
+const INHERITED = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SHELL'];
+
+export function baseEnvironment(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of INHERITED) if (process.env[name] !== undefined) out[name] = process.env[name]!;
+  return out;
+}
+
 export interface ProcessSpec {
   command: string;
   cwd: string;
@@ -23,7 +35,7 @@ export function startProcess(spec: ProcessSpec, port: number): number {
   try {
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env, PORT: String(port) },
+      env: { ...baseEnvironment(), ...spec.env, PORT: String(port) },
       stdio: ['ignore', log, log],
       detached: true,
     });

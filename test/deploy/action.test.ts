@@ -10,6 +10,7 @@ test('nexus/deploy@v1 releases through the data folder daemon and reports output
   writeTree(dir, { '.nexus/environments.yml': 'environments:\n  staging:\n    url: https://staging.example\n    variables: { GREETING: hi }\n' });
   const dataDir = join(dir, '.nexus');
   const lines: string[] = [];
+  process.env.NEXUS_TEST_PARENT_SECRET = 'do-not-leak';
   const context = { dataDir, workspace: dir, sha: 'f00dfeed', ref: 'refs/heads/main', actor: 'alice', log: (l: string) => lines.push(l), signal: new AbortController().signal };
   try {
     const inputs = { service: 'api', environment: 'staging', command: serviceCommand(), 'health-check': '/health', 'analysis-duration': '200ms', 'rollback-window': '0s', 'probe-interval': '100ms' };
@@ -20,8 +21,9 @@ test('nexus/deploy@v1 releases through the data folder daemon and reports output
     assert.equal(result.outputs['environment-url'], 'https://staging.example', 'the environment URL is recorded');
     assert.equal(await (await fetch(result.outputs.url)).text(), 'revision 1 200\n', 'url is where the service answers');
     assert.equal(result.outputs.analysis, 'inconclusive');
-    const services = await (await DeployDaemonClient.find(dataDir))!.status();
-    assert.equal(services[0].revisions[0].spec.env.GREETING, 'hi', 'environment variables reach the service');
+    assert.equal(await (await fetch(`${result.outputs.url}/env/GREETING`)).text(), 'hi', 'environment variables reach the service');
+    assert.equal(await (await fetch(`${result.outputs.url}/env/NEXUS_TEST_PARENT_SECRET`)).text(), '', 'the service does not inherit the deployer process environment');
+    assert.equal(await (await fetch(`${result.outputs.url}/env/NEXUS_COMMIT`)).text(), 'f00dfeed');
     assert.ok(lines.some((l) => /traffic switched to revision 1/.test(l)));
 
     const switchOnly = await deployAction({ ...inputs, wait: 'switch', 'analysis-duration': '2s' }, context);
@@ -35,6 +37,7 @@ test('nexus/deploy@v1 releases through the data folder daemon and reports output
     const canary = await deployAction({ ...inputs, strategy: 'canary' }, context);
     assert.equal(canary.conclusion, 'failure');
   } finally {
+    delete process.env.NEXUS_TEST_PARENT_SECRET;
     await (await DeployDaemonClient.find(dataDir))?.shutdown(true);
     cleanup();
   }
