@@ -62,7 +62,8 @@ export class Progress implements RunObserver {
     if (line.kind === 'debug' && !this.options.showDebug) return;
     const text = line.kind === 'group' ? `▸ ${line.text}` : line.kind === 'endgroup' ? '' : line.kind === 'command' ? this.style.dim(`$ ${line.text}`) : line.kind === 'error' ? this.style.color('failure', `Error: ${line.text}`) : line.kind === 'warning' ? this.style.color('cancelled', `Warning: ${line.text}`) : line.kind === 'notice' ? `Notice: ${line.text}` : line.text;
     if (line.kind === 'endgroup') return;
-    this.print(`${this.prefix(key)}   ${text}`);
+    // A message may span lines (an annotation with %0A): every line keeps the job prefix.
+    for (const part of text.split('\n')) this.print(`${this.prefix(key)}   ${part}`);
   }
 
   stepFinished(key: string, result: StepResult): void {

@@ -10,6 +10,7 @@ import { NexusError, type Diagnostic } from '../errors.js';
 import type { JobDef, StepDef, WorkflowDef } from './model.js';
 import type { MappingToken, TemplateToken } from './template.js';
 import { validateWorkflow } from './validate.js';
+import { TokenType } from '@actions/workflow-parser/templates/tokens/types';
 
 export interface LoadResult {
   workflow?: WorkflowDef;
@@ -30,6 +31,7 @@ export async function loadWorkflowSource(file: string, source: string): Promise<
 
   const raw = root as MappingToken;
   const rawJobs = raw.find('jobs') as MappingToken;
+  restoreNumberInputs(raw, converted.events);
   const workflow: WorkflowDef = {
     file,
     name: scalar(raw.find('name')) ?? file,
@@ -117,6 +119,27 @@ function toStepDef(step: Step, index: number, raw: MappingToken): StepDef {
     continueOnError: raw.find('continue-on-error'),
     position: { line: raw.line ?? 1, col: raw.col ?? 1 },
   };
+}
+
+/**
+ * The converter's input types lack `number` (valid in GitHub's schema): such an input loses its
+ * type and default. Both are read back from the raw tokens.
+ */
+function restoreNumberInputs(root: MappingToken, events: WorkflowDef['events']): void {
+  const inputs = events.workflow_dispatch?.inputs;
+  const on = root.find('on');
+  if (!inputs || on?.templateTokenType !== TokenType.Mapping) return;
+  const dispatch = (on as MappingToken).find('workflow_dispatch');
+  const rawInputs = dispatch?.templateTokenType === TokenType.Mapping ? (dispatch as MappingToken).find('inputs') : undefined;
+  if (rawInputs?.templateTokenType !== TokenType.Mapping) return;
+  for (const { key, value } of rawInputs as MappingToken) {
+    if (value.templateTokenType !== TokenType.Mapping || scalar((value as MappingToken).find('type')) !== 'number') continue;
+    const input = inputs[scalar(key) ?? ''] as { type?: string; default?: unknown } | undefined;
+    if (!input) continue;
+    input.type = 'number';
+    const def = (value as MappingToken).find('default');
+    if (def && 'value' in def) input.default = (def as { value: unknown }).value;
+  }
 }
 
 function scalar(token: TemplateToken | undefined): string | undefined {
