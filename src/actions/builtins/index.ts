@@ -5,6 +5,11 @@ import { downloadArtifact, uploadArtifact } from './artifacts.js';
 import { checkout } from './checkout.js';
 import { slack } from './slack.js';
 import { setupNode, setupPython } from './setup.js';
+import { createRelease } from './release.js';
+import { codecov } from './codecov.js';
+import { uploadSarif } from './upload-sarif.js';
+import { secretScan } from './secret-scan.js';
+import { deploy } from './deploy.js';
 
 export type { Builtin, BuiltinServices } from './builtin.js';
 
@@ -18,6 +23,11 @@ const BUILTINS: Record<string, Builtin> = {
   'slackapi/slack-github-action': slack,
   'actions/setup-node': setupNode,
   'actions/setup-python': setupPython,
+  'actions/create-release': createRelease,
+  'codecov/codecov-action': codecov,
+  'github/codeql-action/upload-sarif': uploadSarif,
+  'nexus/secret-scan': secretScan,
+  'nexus/deploy': deploy,
 };
 
 const UNAVAILABLE: [RegExp, string][] = [

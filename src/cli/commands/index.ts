@@ -13,6 +13,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   approve: () => load(import('./approve.js'), 'approve'),
   reject: () => load(import('./reject.js'), 'reject'),
   actions: () => load(import('./actions.js'), 'actionsCommand'),
+  releases: () => load(import('./releases.js'), 'releasesCommand'),
   serve: () => load(import('./serve.js'), 'serve'),
   runner: () => load(import('./runner.js'), 'runner'),
   project: () => load(import('./project.js'), 'project'),
