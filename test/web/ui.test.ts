@@ -117,3 +117,25 @@ test('a viewer token cannot cancel: the button is disabled and the API refuses',
   await page.locator('[data-testid="run-state"] [data-state="cancelled"]').waitFor({ timeout: 30_000 });
   await page.context().close();
 });
+
+test('the UI is served at / with SPA fallback, long-cached hashed assets and a strict CSP', async () => {
+  const index = await fetch(`${server.url}/`);
+  assert.equal(index.status, 200);
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+  const html = await index.text();
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert.ok(asset, html);
+  const js = await fetch(`${server.url}${asset}`);
+  assert.equal(js.status, 200);
+  assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.match(js.headers.get('content-type') ?? '', /javascript/);
+  assert.equal((await fetch(`${server.url}${asset}`, { headers: { 'if-none-match': js.headers.get('etag')! } })).status, 304);
+  const deep = await fetch(`${server.url}/p/green/runs/1/jobs/2`);
+  assert.equal(await deep.text(), html);
+  assert.equal((await fetch(`${server.url}/assets/missing.js`)).status, 404);
+  const api = await fetch(`${server.url}/api/no-such-thing`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+  assert.equal(api.status, 404);
+  assert.match(api.headers.get('content-type') ?? '', /json/);
+  assert.equal((await fetch(`${server.url}/assets/..%2f..%2fpackage.json`)).status, 404, 'nothing outside the built UI is served');
+});
