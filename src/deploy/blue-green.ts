@@ -28,6 +28,8 @@ export interface DeployRequest extends ServiceKey, Omit<ReleaseSettings, 'comman
   /** The environment URL to record; defaults to the service's stable URL. */
   url?: string;
   variables: Record<string, string>;
+  /** The environment's secrets for the service process and smoke test (kept in memory only). */
+  secrets?: Record<string, string>;
   notifications: ResolvedTarget[];
 }
 
@@ -117,10 +119,11 @@ export class BlueGreen {
       commit: req.commit,
       artifactDigest: digest,
       env: { ...req.variables, NEXUS_ENVIRONMENT: req.environment, NEXUS_SERVICE: req.service, NEXUS_REVISION: String(rev), ...(req.commit ? { NEXUS_COMMIT: req.commit } : {}) },
+      secretNames: Object.keys(req.secrets ?? {}),
     };
     let started: RevisionInfo;
     try {
-      started = await provider.startRevision(spec);
+      started = await provider.startRevision(spec, req.secrets ?? {});
     } catch (e) {
       return fail((e as Error).message, false);
     }
@@ -131,7 +134,7 @@ export class BlueGreen {
     if (!healthy.ok) return fail(`revision ${rev} never became healthy (${healthy.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
     log(`revision ${rev} is healthy`);
     if (req.smokeTest) {
-      const smoke = await runSmokeTest(req.smokeTest, { cwd: req.workspace, targetUrl: started.endpoint!, timeoutMs: req.smokeTimeoutMs, env: spec.env, log, signal: hooks.signal });
+      const smoke = await runSmokeTest(req.smokeTest, { cwd: req.workspace, targetUrl: started.endpoint!, timeoutMs: req.smokeTimeoutMs, env: { ...spec.env, ...req.secrets }, log, signal: hooks.signal });
       if (!smoke.ok) return fail(`smoke test failed against revision ${rev} (${smoke.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
       log('smoke test passed');
     }
@@ -272,7 +275,7 @@ export class BlueGreen {
     return { ...key, from: live ? { revision: live.spec.revision, deployment: fromRecord } : undefined, to: { revision: target.spec.revision, deployment: toRecord, warm, spec: target.spec }, changes };
   }
 
-  async rollback(key: ServiceKey, to: number | undefined, actor: string, o: { notifications: ResolvedTarget[]; startupTimeoutMs: number; probeTimeoutMs: number; log?: (line: string) => void }): Promise<DeployOutcome> {
+  async rollback(key: ServiceKey, to: number | undefined, actor: string, o: { notifications: ResolvedTarget[]; secrets?: Record<string, string>; startupTimeoutMs: number; probeTimeoutMs: number; log?: (line: string) => void }): Promise<DeployOutcome> {
     const release = this.claim(key, 'a rollback is in progress');
     try {
       const { provider, repo, notifier } = this.o;
@@ -285,7 +288,7 @@ export class BlueGreen {
       const rb = await repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
       await repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
       if (!plan.to.warm) {
-        await provider.startRevision(plan.to.spec);
+        await provider.startRevision(plan.to.spec, o.secrets);
         const healthy = await provider.waitHealthy(key, target, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: o.probeTimeoutMs, timeoutMs: o.startupTimeoutMs });
         if (!healthy.ok) {
           await provider.stopRevision(key, target).catch(() => undefined);

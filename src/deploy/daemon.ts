@@ -37,6 +37,7 @@ export interface RollbackCall extends ServiceKey {
   to?: number;
   actor: string;
   notifications: ResolvedTarget[];
+  secrets?: Record<string, string>;
   startupTimeoutMs: number;
   probeTimeoutMs: number;
   previewOnly?: boolean;

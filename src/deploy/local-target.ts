@@ -52,6 +52,8 @@ export class LocalTarget implements DeploymentProvider {
   private readonly statePath: string;
   private readonly services = new Map<string, ServiceEntry>();
   private readonly proxies = new Map<string, RevisionProxy>();
+  /** Secret values per revision, in memory only: a restarted supervisor cannot restart a revision that needs them. */
+  private readonly secrets = new Map<string, Record<string, string>>();
   private readonly watcher: NodeJS.Timeout;
   private restoring = false;
 
@@ -65,6 +67,13 @@ export class LocalTarget implements DeploymentProvider {
     return join(this.dataDir, 'deploy', 'logs', key.environment, `${key.service}-${revision}.log`);
   }
 
+  /** Starts a revision's process on `port`; undefined when secrets it needs are not held (any more). */
+  private launch(spec: RevisionSpec, port: number): number | undefined {
+    const secrets = this.secrets.get(`${keyOf(spec)}#${spec.revision}`) ?? {};
+    if ((spec.secretNames ?? []).some((n) => !(n in secrets))) return undefined;
+    return startProcess({ command: spec.command, cwd: spec.cwd, env: { ...spec.env, ...secrets }, logFile: this.logFile(spec, spec.revision) }, port);
+  }
+
   /** Supervision: a ready or live revision whose process exited is started again on the same port. */
   private restartExited(): void {
     if (this.restoring) return;
@@ -72,7 +81,9 @@ export class LocalTarget implements DeploymentProvider {
     for (const e of this.services.values()) {
       for (const r of e.revisions) {
         if ((r.state !== 'live' && r.state !== 'ready') || !r.pid || !r.port || isAlive(r.pid)) continue;
-        r.pid = startProcess({ command: r.spec.command, cwd: r.spec.cwd, env: r.spec.env, logFile: this.logFile(e, r.spec.revision) }, r.port);
+        const pid = this.launch(r.spec, r.port);
+        if (pid === undefined) continue;
+        r.pid = pid;
         r.restarts = (r.restarts ?? 0) + 1;
         r.startedAt = new Date().toISOString();
         changed = true;
@@ -128,14 +139,18 @@ export class LocalTarget implements DeploymentProvider {
     }
   }
 
-  async startRevision(spec: RevisionSpec): Promise<RevisionInfo> {
+  async startRevision(spec: RevisionSpec, secrets?: Record<string, string>): Promise<RevisionInfo> {
     const e = this.entry(spec);
     const port = await freePort();
-    let pid: number;
+    if (secrets && Object.keys(secrets).length) this.secrets.set(`${keyOf(spec)}#${spec.revision}`, secrets);
+    let pid: number | undefined;
     try {
-      pid = startProcess({ command: spec.command, cwd: spec.cwd, env: spec.env, logFile: this.logFile(spec, spec.revision) }, port);
+      pid = this.launch(spec, port);
     } catch (err) {
       throw new NexusError('START_FAILED', `revision ${spec.revision} of ${spec.service} could not start in ${spec.cwd}: ${(err as Error).message}`);
+    }
+    if (pid === undefined) {
+      throw new NexusError('SECRETS_UNAVAILABLE', `revision ${spec.revision} of ${spec.service} needs secrets ${spec.secretNames!.join(', ')}, which this supervisor does not hold (they are never stored): deploy again, or roll back with them set`);
     }
     const entry: RevisionEntry = { spec, state: 'starting', pid, port, startedAt: new Date().toISOString() };
     e.revisions = [...e.revisions.filter((r) => r.spec.revision !== spec.revision), entry];
@@ -240,7 +255,15 @@ export class LocalTarget implements DeploymentProvider {
         }
         if (r.pid && isAlive(r.pid)) await stopProcess(r.pid, 1000);
         r.port = await freePort();
-        r.pid = startProcess({ command: r.spec.command, cwd: r.spec.cwd, env: r.spec.env, logFile: this.logFile(e, r.spec.revision) }, r.port);
+        const pid = this.launch(r.spec, r.port);
+        if (pid === undefined) {
+          r.state = 'stopped';
+          delete r.pid;
+          delete r.port;
+          notes.push(`cannot restart ${e.service} (${e.environment}) revision ${r.spec.revision}: it needs secrets ${r.spec.secretNames!.join(', ')}, which are never stored; deploy it again`);
+          continue;
+        }
+        r.pid = pid;
         r.startedAt = new Date().toISOString();
         const healthy = await waitHealthy(r.pid, r.port, r.spec.healthPath, { intervalMs: 100, probeTimeoutMs: 2000, timeoutMs: 60_000 });
         notes.push(`restarted ${e.service} (${e.environment}) revision ${r.spec.revision}: ${healthy.ok ? 'healthy' : healthy.detail}`);

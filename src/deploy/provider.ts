@@ -17,6 +17,8 @@ export interface RevisionSpec extends ServiceKey {
   command: string;
   cwd: string;
   env: Record<string, string>;
+  /** Secrets the process gets as environment variables: names only here, values held in memory by the target. */
+  secretNames?: string[];
   healthPath: string;
   commit?: string;
   artifactDigest?: string;
@@ -36,8 +38,8 @@ export interface DeploymentProvider {
   readonly name: string;
   /** The stable URL of the service (created on first use). */
   serviceUrl(key: ServiceKey, preferredPort?: number): Promise<string>;
-  /** Starts a revision beside the live one; it receives no traffic until `switchTraffic`. */
-  startRevision(spec: RevisionSpec): Promise<RevisionInfo>;
+  /** Starts a revision beside the live one; it receives no traffic until `switchTraffic`. `secrets` (values of `spec.secretNames`) are never stored. */
+  startRevision(spec: RevisionSpec, secrets?: Record<string, string>): Promise<RevisionInfo>;
   /** Waits until the revision is healthy, or says why it is not. */
   waitHealthy(key: ServiceKey, revision: number, o: { intervalMs: number; probeTimeoutMs: number; timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult>;
   /** One health probe. */

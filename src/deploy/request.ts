@@ -6,6 +6,17 @@ import { resolveTargets, type SecretLookup } from '../alerts/notifier.js';
 import type { DeployRequest } from './blue-green.js';
 import type { Namer, ReleaseSettings } from './options.js';
 
+/** Values of the environment's secrets that are set; a missing one is reported (by name only). */
+export function environmentSecrets(names: string[], secret: SecretLookup, warn: (message: string) => void): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = secret(name);
+    if (value === undefined) warn(`secret ${name} of the environment is not set; the service starts without it`);
+    else out[name] = value;
+  }
+  return out;
+}
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export interface RequestContext {
@@ -40,6 +51,7 @@ export function buildDeployRequest(settings: ReleaseSettings, c: RequestContext,
     approver: c.approver,
     url: env.url,
     variables: env.variables,
+    secrets: environmentSecrets(env.secrets, c.secret, c.warn),
     notifications: resolveTargets(env.notifications, c.secret, c.warn),
   };
 }

@@ -1,17 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { tempDir, writeTree } from '../helpers/cli.js';
 import { serviceCommand } from './helpers.js';
 import { deployAction, DeployDaemonClient } from '../../src/deploy/index.js';
 
 test('nexus/deploy@v1 releases through the data folder daemon and reports outputs', async () => {
   const { dir, cleanup } = tempDir('nexus-deploy-action-');
-  writeTree(dir, { '.nexus/environments.yml': 'environments:\n  staging:\n    url: https://staging.example\n    variables: { GREETING: hi }\n' });
+  writeTree(dir, { '.nexus/environments.yml': 'environments:\n  staging:\n    url: https://staging.example\n    variables: { GREETING: hi }\n    secrets: [API_TOKEN, UNSET_ONE]\n' });
   const dataDir = join(dir, '.nexus');
   const lines: string[] = [];
   process.env.NEXUS_TEST_PARENT_SECRET = 'do-not-leak';
-  const context = { dataDir, workspace: dir, sha: 'f00dfeed', ref: 'refs/heads/main', actor: 'alice', log: (l: string) => lines.push(l), signal: new AbortController().signal };
+  const context = { dataDir, workspace: dir, sha: 'f00dfeed', ref: 'refs/heads/main', actor: 'alice', log: (l: string) => lines.push(l), signal: new AbortController().signal, secrets: { API_TOKEN: 'tok-5ecret-value' } };
   try {
     const inputs = { service: 'api', environment: 'staging', command: serviceCommand(), 'health-check': '/health', 'analysis-duration': '200ms', 'rollback-window': '0s', 'probe-interval': '100ms' };
     const result = await deployAction(inputs, context);
@@ -24,6 +25,10 @@ test('nexus/deploy@v1 releases through the data folder daemon and reports output
     assert.equal(await (await fetch(`${result.outputs.url}/env/GREETING`)).text(), 'hi', 'environment variables reach the service');
     assert.equal(await (await fetch(`${result.outputs.url}/env/NEXUS_TEST_PARENT_SECRET`)).text(), '', 'the service does not inherit the deployer process environment');
     assert.equal(await (await fetch(`${result.outputs.url}/env/NEXUS_COMMIT`)).text(), 'f00dfeed');
+    assert.equal(await (await fetch(`${result.outputs.url}/env/API_TOKEN`)).text(), 'tok-5ecret-value', 'environment secrets reach the service');
+    assert.ok(lines.some((l) => /secret UNSET_ONE of the environment is not set/.test(l)));
+    const stored = spawnSync('grep', ['-rl', 'tok-5ecret-value', dataDir, '--exclude-dir=logs'], { encoding: 'utf8' });
+    assert.equal(stored.status, 1, `no stored file holds the secret value: ${stored.stdout}`);
     assert.ok(lines.some((l) => /traffic switched to revision 1/.test(l)));
 
     const switchOnly = await deployAction({ ...inputs, wait: 'switch', 'analysis-duration': '2s' }, context);

@@ -7,6 +7,7 @@ import { repositoryRoot, resolveDataDir } from '../../environments/data-folder.j
 import { localActor } from '../../environments/local-identity.js';
 import { resolveTargets } from '../../alerts/notifier.js';
 import { DeployDaemonClient } from '../../deploy/client.js';
+import { environmentSecrets } from '../../deploy/request.js';
 
 export const rollback: Command = {
   name: 'rollback',
@@ -21,12 +22,14 @@ export const rollback: Command = {
     const root = repositoryRoot(io.cwd);
     const env = environmentNamed(loadEnvironments(root, io.cwd), values.env);
     const actor = localActor(io.cwd, values.as, io.env);
+    const warn = (m: string) => io.stderr.write(`warning: ${m}\n`);
     const call = {
       environment: values.env,
       service: positionals[0],
       to,
       actor,
-      notifications: resolveTargets(env.notifications, (n) => io.env[n], (m) => io.stderr.write(`warning: ${m}\n`)),
+      notifications: resolveTargets(env.notifications, (n) => io.env[n], warn),
+      secrets: environmentSecrets(env.secrets, (n) => io.env[n], warn),
       startupTimeoutMs: 60_000,
       probeTimeoutMs: 2_000,
     };
