@@ -63,5 +63,7 @@ export interface ExecutionObserver {
 
 /** Runs one assigned job on this host; must honour `signal` (cancellation: always() steps still run). */
 export interface JobExecutor {
+  /** One-time start-up work (loading the workflow schema) done before the runner takes its first lease. */
+  prepare?(): Promise<void>;
   execute(assignment: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome>;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAssignedJob, type ActionHost, type LogLine } from '../engine/index.js';
+import { loadWorkflowSource, runAssignedJob, type ActionHost, type LogLine } from '../engine/index.js';
 import type { Assignment, ExecutionObserver, JobExecutor, JobOutcome } from './assignment.js';
 
 /** Workflow-command lines keep GitHub's `##[kind]` marks so a log reads as it does there. */
@@ -15,6 +15,11 @@ export class EngineExecutor implements JobExecutor {
     private readonly runnerName: string,
     private readonly actions?: ActionHost,
   ) {}
+
+  async prepare(): Promise<void> {
+    // The first parse loads GitHub's workflow schema and blocks for a moment: not while holding a lease.
+    await loadWorkflowSource('warm-up.yml', 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "true"\n');
+  }
 
   async execute(a: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome> {
     mkdirSync(this.workDir, { recursive: true });

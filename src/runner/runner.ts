@@ -41,7 +41,8 @@ export class Runner {
   }
 
   start(): void {
-    for (let i = 0; i < this.o.capacity; i++) this.slots.push(this.slot());
+    const ready = this.o.executor.prepare?.() ?? Promise.resolve();
+    for (let i = 0; i < this.o.capacity; i++) this.slots.push(ready.then(() => this.slot()));
   }
 
   /** Stops polling and abandons running jobs (their leases expire on the server). */

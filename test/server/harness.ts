@@ -110,13 +110,23 @@ export interface Proc {
 
 /** A `nexus` process (serve or runner) that lives beyond one command. */
 export function spawnNexus(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Proc {
-  const child = spawn(process.execPath, [nexusBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a test can kill -9 it with every step process it started, like a machine dying.
+  const child = spawn(process.execPath, [nexusBin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export function killHard(p: Proc): Promise<number | null> {
+  try {
+    process.kill(-p.child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  return p.exited;
 }
 
 /** Starts `nexus serve` as a process and resolves once it listens. */

@@ -1,5 +1,5 @@
 /** `nexus serve`: the server, with SQLite in the data folder (or DATABASE_URL) and one in-process runner. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NexusError } from '../../errors.js';
 import { createActionHost } from '../../actions/host.js';
 import { EngineExecutor } from '../../runner/engine-executor.js';
@@ -25,7 +25,7 @@ export const serve: Command = {
       host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' }, runners: { type: 'string' },
       labels: { type: 'string' }, heartbeat: { type: 'string' },
     }, false);
-    const dataDir = join(io.cwd, values.data ?? '.nexus');
+    const dataDir = resolve(io.cwd, values.data ?? '.nexus');
     const server = await startServer(
       {
         host: values.host, port: number('port', values.port), dataDir, inProcessRunners: number('runners', values.runners),
@@ -35,10 +35,9 @@ export const serve: Command = {
     );
     io.stdout.write(`nexus serve: listening on ${server.url} (store: ${server.store.dialect}, data: ${server.config.dataDir})\n`);
     if (server.adminTokenFile) io.stdout.write(`nexus serve: created the first admin token in ${server.adminTokenFile} (mode 0600)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    await new Promise<void>((stopped) => {
+      process.once('SIGINT', () => stopped());
+      process.once('SIGTERM', () => stopped());
     });
     await server.close();
     return 0;

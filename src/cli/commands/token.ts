@@ -1,5 +1,5 @@
 /** `nexus token create --role ROLE`: an API token, printed once; the store keeps only its hash. */
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { NexusError } from '../../errors.js';
 import { openStore } from '../../store/store.js';
 import { roles, type Role } from '../../store/types.js';
@@ -15,7 +15,7 @@ export const token: Command = {
     if (positionals[0] !== 'create') throw new NexusError('USAGE', `usage: ${this.usage}`, { exitCode: 2 });
     const role = values.role as Role;
     if (!roles.includes(role)) throw new NexusError('USAGE', `--role must be one of ${roles.join(', ')}, got ${JSON.stringify(values.role ?? '')}`, { exitCode: 2 });
-    const store = await openStore({ dataDir: join(io.cwd, values.data ?? '.nexus'), databaseUrl: io.env.DATABASE_URL || undefined, env: io.env });
+    const store = await openStore({ dataDir: resolve(io.cwd, values.data ?? '.nexus'), databaseUrl: io.env.DATABASE_URL || undefined, env: io.env });
     try {
       io.stdout.write(`${await store.createToken(values.name ?? role, role)}\n`);
     } finally {

@@ -1,0 +1,89 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, newProject, settledRuns, waitFor, withServer, type Harness } from '../server/harness.js';
+
+const wf = (labels: string) => `on: push
+jobs:
+  only:
+    runs-on: [${labels}]
+    steps:
+      - run: echo one
+`;
+
+let h: Harness;
+let runnerToken: string;
+before(async () => {
+  // No in-process runner: these tests play the runner's part over HTTP themselves.
+  h = await withServer({ inProcessRunners: 0, heartbeatMs: 200 });
+  runnerToken = (await h.api('POST', '/api/tokens', { name: 'r', role: 'runner' })).body.token;
+});
+after(() => h.close());
+
+const rpc = (path: string, body: unknown) => call(h.url, 'POST', `/api/runner/v1${path}`, body, runnerToken);
+const register = async (labels: string[]) => (await rpc('/register', { name: 'test', labels, capacity: 1 })).body;
+
+test('a long-poll is woken at once by a queued job, two racing runners get it exactly once, and the queue says why it waits', async () => {
+  const a = await register(['gpu', 'linux']);
+  const b = await register(['gpu', 'linux']);
+  const p = await newProject(h, 'race', { '.github/workflows/ci.yml': wf('gpu, linux') });
+  const polls = [rpc('/poll', { runnerId: a.runnerId, timeoutMs: 4000 }), rpc('/poll', { runnerId: b.runnerId, timeoutMs: 4000 })];
+  await new Promise((r) => setTimeout(r, 100));
+  await p.push();
+  const pushed = Date.now();
+  const first = await Promise.race(polls);
+  assert.equal(first.status, 200);
+  const waited = Date.now() - pushed;
+  assert.ok(waited < 1000, `woken by the queue, not by a poll interval (${waited} ms after the push)`);
+  const job = first.body.assignment.job;
+  assert.equal(job.key, 'only');
+  const lease = { attempt: job.attempt, leaseToken: job.leaseToken };
+  assert.equal((await rpc(`/jobs/${job.id}/ack`, { ...lease, leaseToken: job.leaseToken + 1 })).status, 409, 'a wrong fencing token is refused');
+  assert.equal((await rpc(`/jobs/${job.id}/ack`, lease)).status, 200);
+  const heartbeats = setInterval(() => void rpc(`/jobs/${job.id}/heartbeat`, lease), 100);
+  const results = await Promise.all(polls);
+  clearInterval(heartbeats);
+  assert.deepEqual(results.map((r) => r.status).sort(), [200, 204], 'exactly one runner got the job');
+  assert.deepEqual((await rpc(`/jobs/${job.id}/logs`, { ...lease, seq: 0, data: 'line 1' })).body, { stored: 1 });
+  assert.deepEqual((await rpc(`/jobs/${job.id}/logs`, { ...lease, seq: 0, data: 'line 1' })).body, { stored: 1 }, 'a retried chunk is not stored twice');
+  assert.deepEqual((await rpc(`/jobs/${job.id}/logs`, { ...lease, seq: 5, data: 'line 6' })).body, { stored: 1 }, 'a gap is refused');
+  assert.equal((await rpc(`/jobs/${job.id}/heartbeat`, lease)).body.cancel, false);
+  assert.equal((await h.api('POST', `/api/jobs/${job.id}/cancel`)).status, 202);
+  assert.equal((await rpc(`/jobs/${job.id}/heartbeat`, lease)).body.cancel, true, 'cancellation arrives in the heartbeat reply');
+  assert.equal((await rpc(`/jobs/${job.id}/finish`, { ...lease, conclusion: 'cancelled' })).status, 200);
+  assert.equal((await rpc(`/jobs/${job.id}/heartbeat`, lease)).status, 409, 'a finished job has no lease');
+  const [run] = await settledRuns(h, 'race', 1);
+  assert.equal(run.conclusion, 'cancelled');
+  assert.equal((await h.api('GET', `/api/jobs/${job.id}/logs`)).text, 'line 1\n');
+
+  const q = await newProject(h, 'nobody', { '.github/workflows/ci.yml': wf('arm64, macos') });
+  await q.push();
+  const waiting = await waitFor('a queued job', async () => {
+    const runs = (await h.api('GET', '/api/runs?project=nobody')).body.runs;
+    return runs[0] && (await h.api('GET', `/api/runs/${runs[0].id}`)).body.jobs.find((j: any) => j.status === 'queued');
+  });
+  assert.equal(waiting.waitingReason, 'no runner with labels [arm64, macos] is connected');
+  await h.api('POST', `/api/jobs/${waiting.id}/cancel`);
+});
+
+test('a claim whose answer was lost is re-queued within seconds and its stale holder is fenced off', async () => {
+  const r = await register(['solo']);
+  const p = await newProject(h, 'lost', { '.github/workflows/ci.yml': wf('solo') });
+  await p.push();
+  const first = await waitFor('a claim', async () => {
+    const res = await rpc('/poll', { runnerId: r.runnerId, timeoutMs: 1000 });
+    return res.status === 200 && res.body.assignment.job;
+  });
+  // Never acknowledged: the server must give the job out again after ack timeout (2 heartbeats).
+  const started = Date.now();
+  const again = await waitFor('the job to come back', async () => {
+    const res = await rpc('/poll', { runnerId: r.runnerId, timeoutMs: 1000 });
+    return res.status === 200 && res.body.assignment.job;
+  }, 10_000);
+  assert.equal(again.id, first.id);
+  assert.ok(Date.now() - started < 5000, 're-queued within seconds');
+  assert.ok(again.leaseToken > first.leaseToken);
+  assert.equal((await rpc(`/jobs/${first.id}/ack`, { attempt: first.attempt, leaseToken: first.leaseToken })).status, 409);
+  assert.equal((await rpc(`/jobs/${again.id}/ack`, { attempt: again.attempt, leaseToken: again.leaseToken })).status, 200);
+  assert.equal((await rpc(`/jobs/${again.id}/finish`, { attempt: again.attempt, leaseToken: again.leaseToken, conclusion: 'success' })).status, 200);
+  assert.equal((await settledRuns(h, 'lost', 1))[0].conclusion, 'success');
+});
