@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NexusError } from '../errors.js';
 import { readJson } from '../environments/data-folder.js';
-import { daemonInfoPath, type DaemonInfo, type DaemonMessage, type RollbackCall } from './daemon.js';
+import { currentBuild, daemonInfoPath, type DaemonInfo, type DaemonMessage, type RollbackCall } from './daemon.js';
 import type { DeployOutcome, DeployRequest, RollbackPlan } from './blue-green.js';
 import type { DeploymentRecord } from './records.js';
 import { baseEnvironment, isAlive } from './supervisor.js';
@@ -64,10 +64,12 @@ export class DeployDaemonClient {
     return info && (await answering(info)) ? new DeployDaemonClient(dataDir, info) : undefined;
   }
 
-  /** The running daemon of `dataDir`, started (detached) when there is none. */
+  /** The running daemon of `dataDir`, started (detached) when there is none or it runs another build of Nexus. */
   static async connect(dataDir: string): Promise<DeployDaemonClient> {
     const found = await DeployDaemonClient.find(dataDir);
-    if (found) return found;
+    if (found?.info.build === currentBuild()) return found;
+    // An older build keeps serving until the new daemon adopts its services.
+    if (found) await found.shutdown(false);
     mkdirSync(join(dataDir, 'deploy'), { recursive: true });
     const lock = join(dataDir, 'deploy', 'daemon.lock');
     const deadline = Date.now() + START_TIMEOUT_MS;
@@ -87,14 +89,14 @@ export class DeployDaemonClient {
         closeSync(fd);
         try {
           const again = await DeployDaemonClient.find(dataDir);
-          if (again) return again;
+          if (again?.info.build === currentBuild()) return again;
           return await DeployDaemonClient.start(dataDir, deadline);
         } finally {
           rmSync(lock, { force: true });
         }
       }
       const other = await DeployDaemonClient.find(dataDir);
-      if (other) return other;
+      if (other?.info.build === currentBuild()) return other;
       if (Date.now() > deadline) throw new NexusError('DAEMON_START', `the deploy daemon for ${dataDir} did not start (lock ${lock})`);
       await sleep(100);
     }

@@ -6,7 +6,8 @@
  * daemon stops its services and exits, so nothing is orphaned.
  */
 import http from 'node:http';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ import type { ServiceKey, RevisionInfo } from './provider.js';
 
 export interface DaemonInfo {
   pid: number;
+  /** Which build of Nexus runs it: a client of another build replaces it (services are adopted, not stopped). */
+  build: string;
   port: number;
   token: string;
   startedAt: string;
@@ -44,6 +47,11 @@ export interface RollbackCall extends ServiceKey {
 }
 
 export const daemonInfoPath = (dataDir: string) => join(dataDir, 'deploy', 'daemon.json');
+
+/** The build of the deploy modules on disk (their modification time): changes when Nexus is rebuilt or upgraded. */
+export function currentBuild(): string {
+  return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
+}
 
 function readBody(req: http.IncomingMessage): Promise<any> {
   return new Promise((resolve, reject) => {
@@ -133,7 +141,7 @@ export async function runDaemon(dataDir: string, log: (line: string) => void = (
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const info: DaemonInfo = { pid: process.pid, port: (server.address() as AddressInfo).port, token, startedAt: new Date().toISOString() };
+  const info: DaemonInfo = { pid: process.pid, build: currentBuild(), port: (server.address() as AddressInfo).port, token, startedAt: new Date().toISOString() };
   writeJsonAtomic(infoPath, info, 0o600);
   log(`deploy daemon for ${dataDir} listening on 127.0.0.1:${info.port}`);
   // A removed data folder (a deleted checkout, a test's temp dir) means nobody can reach us again.

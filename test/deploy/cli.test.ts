@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
@@ -67,6 +67,15 @@ test('deploy, list, preview and roll back through the CLI; the daemon adopts run
     assert.equal(again.code, 0, again.stderr);
     assert.equal(servicePid(), before, 'the new daemon adopted the running revision');
     assert.equal((await fetch(url)).headers.get('x-nexus-revision'), '1', 'the stable URL serves again');
+
+    const infoPath = join(dataDir, 'deploy/daemon.json');
+    const current = JSON.parse(readFileSync(infoPath, 'utf8'));
+    writeFileSync(infoPath, JSON.stringify({ ...current, build: 'an older build' }));
+    const upgraded = await nexus('rollback', 'web', '--env', 'staging', '--dry-run');
+    assert.equal(upgraded.code, 0, upgraded.stderr);
+    assert.notEqual(JSON.parse(readFileSync(infoPath, 'utf8')).pid, current.pid, 'a daemon of another build is replaced');
+    assert.equal(isAlive(current.pid), false);
+    assert.equal(servicePid(), before, 'and its services are adopted, not restarted');
   });
 });
 
