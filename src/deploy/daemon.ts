@@ -6,10 +6,10 @@
  * daemon stops its services and exits, so nothing is orphaned.
  */
 import http from 'node:http';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { isNexusError } from '../errors.js';
 import { writeJsonAtomic } from '../environments/data-folder.js';
@@ -48,9 +48,14 @@ export interface RollbackCall extends ServiceKey {
 
 export const daemonInfoPath = (dataDir: string) => join(dataDir, 'deploy', 'daemon.json');
 
-/** The build of the deploy modules on disk (their modification time): changes when Nexus is rebuilt or upgraded. */
+/** The build of the code the daemon runs (a hash of the deploy, alerts and environments modules on disk). */
 export function currentBuild(): string {
-  return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  const src = dirname(dirname(fileURLToPath(import.meta.url)));
+  const hash = createHash('sha256');
+  for (const dir of ['deploy', 'alerts', 'environments']) {
+    for (const name of readdirSync(join(src, dir)).filter((n) => n.endsWith('.js')).sort()) hash.update(name).update(readFileSync(join(src, dir, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 function readBody(req: http.IncomingMessage): Promise<any> {
