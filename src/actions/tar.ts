@@ -7,9 +7,13 @@ export function createTar(file: string, cwd: string, members: string[]): Promise
   return tar(['-c', '-f', file, '-C', cwd, '--null', '-T', '-'], members.map((m) => m + '\0').join(''));
 }
 
-/** Extracts `file` into `dest`, keeping the stored modes. */
+/**
+ * Extracts `file` into `dest`, keeping the stored modes. Existing files are overwritten in place
+ * rather than unlinked and recreated: parallel jobs of one local run restore the same cache into a
+ * shared home folder (~/.npm), and tar's unlink-then-create races there ("Cannot open: File exists").
+ */
 export function extractTar(file: string, dest: string): Promise<void> {
-  return tar(['-x', '-p', '-f', file, '-C', dest], '');
+  return tar(['-x', '-p', '--overwrite', '-f', file, '-C', dest], '');
 }
 
 function tar(args: string[], input: string): Promise<void> {

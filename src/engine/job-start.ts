@@ -47,7 +47,9 @@ export function decideJobStart(planned: PlannedJob, ctx: JobStartContext): JobSt
   );
   try {
     if (!scope.evaluateBoolean(planned.job.if)) {
-      return { kind: 'done', result: resultWithoutSteps(planned, ctx.cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: its condition '${planned.job.if}' is false.`) };
+      const unmet = Object.entries(ctx.needs).filter(([, n]) => n.result !== 'success').map(([id, n]) => `'${id}' ${n.result === 'failure' ? 'failed' : `was ${n.result}`}`);
+      const why = unmet.length > 0 && ctx.ancestorResults.some((r) => r !== 'success') ? `needed job ${unmet.join(', ')}` : `its condition '${planned.job.if}' is false`;
+      return { kind: 'done', result: resultWithoutSteps(planned, ctx.cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: ${why}.`) };
     }
     if (planned.job.uses && !ctx.allowCalls) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
     const expanded = expandJob(planned.job, scope);
