@@ -3,7 +3,7 @@ import { parseAnsi } from '../lib/ansi.js';
 import type { LogLine, LogModel } from '../lib/log-model.js';
 
 export const LINE_HEIGHT = 20;
-const OVERSCAN = 20;
+const OVERSCAN = 12;
 const MAX_HEIGHT = 640;
 
 interface Props {
@@ -113,12 +113,16 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
     if (found.length) reveal(found[0]);
   };
 
-  const toggle = (g: number) => {
-    const next = new Set(open);
-    if (next.has(g)) next.delete(g);
-    else next.add(g);
-    setOpen(next);
-  };
+  const toggle = useCallback(
+    (g: number) =>
+      setOpen((prev) => {
+        const next = new Set(prev);
+        if (next.has(g)) next.delete(g);
+        else next.add(g);
+        return next;
+      }),
+    [],
+  );
   const groups = useMemo(() => model.lines.flatMap((l, i) => (l.kind === 'group' ? [i] : [])), [model, version]);
 
   const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);

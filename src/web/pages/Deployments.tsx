@@ -26,7 +26,16 @@ export function Deployments({ project }: { project: string }) {
   const approvals = usePoll<{ approvals: Approval[] }>(`${base}/approvals`, 1000);
   const envs = usePoll<{ environments: Environment[] }>(`${base}/environments`, 3000);
   const deployments = usePoll<{ deployments: Deployment[] }>(`${base}/deployments`, 3000);
-  const problem = [approvals.error, envs.error, deployments.error].find((e) => e && !/not found|no route/i.test(e));
+  const errors = [approvals.error, envs.error, deployments.error];
+  const problem = errors.find((e) => e && !/no route/i.test(e));
+  if (errors.every((e) => e && /no route/i.test(e))) {
+    return (
+      <>
+        <h1>Deployments</h1>
+        <p className="muted" data-testid="no-deployments-api">This server does not report environments, approvals or deployments yet.</p>
+      </>
+    );
+  }
   return (
     <>
       <h1>Deployments</h1>

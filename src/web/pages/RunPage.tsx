@@ -20,7 +20,8 @@ export function RunPage({ runId, jobId }: { runId: number; jobId: number | null 
   const [busy, setBusy] = useState(false);
   const run = data?.run;
   const jobs = useMemo(() => data?.jobs ?? [], [data]);
-  const selected = jobs.find((j) => j.id === jobId) ?? null;
+  // Without a chosen job, show the one that needs eyes: the first failed, else the first running.
+  const selected = jobs.find((j) => j.id === jobId) ?? (jobId === null ? (jobs.find((j) => j.conclusion === 'failure') ?? jobs.find((j) => j.status === 'running')) : undefined) ?? null;
 
   const act = async (path: string, body?: unknown) => {
     setBusy(true);
