@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { FAST, openSupervisor, releaseRequest } from '../deploy/helpers.js';
+import { FAST, QUICK, openSupervisor, releaseRequest } from '../deploy/helpers.js';
 import { Notifier } from '../../src/alerts/notifier.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -82,7 +82,7 @@ test('an automatic rollback is announced with its rule and figures', async () =>
   const slack = await receiver();
   const { supervisor, dataDir, cleanup } = await openSupervisor();
   try {
-    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
     const notifications = [{ kind: 'slack' as const, url: `${slack.base}/hook`, events: ['deploy_rolled_back' as const] }];
     await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 300, noTraffic: 'fail' }, notifications }));
     await supervisor.notifier.settled();

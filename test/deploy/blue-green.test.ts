@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FAST, openSupervisor, releaseRequest, requestLoop, serviceCommand } from './helpers.js';
+import { FAST, QUICK, openSupervisor, releaseRequest, requestLoop, serviceCommand, withLiveService } from './helpers.js';
 import { currentState } from '../../src/deploy/records.js';
 import { isAlive } from '../../src/deploy/supervisor.js';
 
@@ -32,9 +32,7 @@ test('blue/green switch under a continuous request loop drops no request', async
 });
 
 test('a revision that never passes its health check never gets traffic', async () => {
-  const { supervisor, dataDir, cleanup } = await openSupervisor();
-  try {
-    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  await withLiveService(async ({ supervisor, dataDir, first }) => {
     const loop = requestLoop(first.serviceUrl, 2);
     const bad = await supervisor.releases.deploy(releaseRequest(dataDir, { command: `HEALTH=fail ${serviceCommand()}`, startupTimeoutMs: 800 }));
     const load = await loop.stop();
@@ -46,27 +44,21 @@ test('a revision that never passes its health check never gets traffic', async (
     assert.equal(load.failed, 0);
     const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
     assert.deepEqual(revisions.map((r) => [r.spec.revision, r.state]), [[2, 'stopped'], [1, 'live']]);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a failing smoke test keeps the new revision away from traffic', async () => {
-  const { supervisor, dataDir, cleanup } = await openSupervisor();
-  try {
-    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  await withLiveService(async ({ supervisor, dataDir }) => {
     const smoked = await supervisor.releases.deploy(releaseRequest(dataDir, { smokeTest: `node -e "fetch(process.env.NEXUS_TARGET_URL).then((r) => r.text()).then((t) => { console.log('got', t.trim()); process.exit(t.includes('welcome') ? 0 : 3); })"` }));
     assert.equal(smoked.conclusion, 'failure');
     assert.match(smoked.deployment.statuses.at(-1)!.reason, /smoke test failed against revision 2 \(smoke test exited with 3: got revision 2 200\)/);
     assert.equal(smoked.liveRevision, 1);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 async function releaseUnderLoad(newCommand: string, analysis = FAST) {
   const env = await openSupervisor();
-  const first = await env.supervisor.releases.deploy(releaseRequest(env.dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  const first = await env.supervisor.releases.deploy(releaseRequest(env.dataDir, { analysis: QUICK }));
   const loop = requestLoop(first.serviceUrl, 4);
   const outcome = await env.supervisor.releases.deploy(releaseRequest(env.dataDir, { command: newCommand, analysis }));
   await sleep(100);
@@ -120,35 +112,27 @@ test('three consecutive failed health probes roll back', async () => {
 });
 
 test('no traffic leaves the analysis inconclusive and does not roll back', async () => {
-  const { supervisor, dataDir, cleanup } = await openSupervisor();
-  try {
-    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  await withLiveService(async ({ supervisor, dataDir }) => {
     const quiet = await supervisor.releases.deploy(releaseRequest(dataDir, { command: serviceCommand('--fail-every 2') }));
     assert.equal(quiet.conclusion, 'success');
     assert.equal(currentState(quiet.deployment), 'success');
     assert.equal(quiet.deployment.analysis?.verdict, 'inconclusive');
     assert.match(quiet.deployment.statuses.at(-1)!.reason, /never held the minimum of 20 requests/);
     assert.equal(quiet.liveRevision, 2);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('the no-traffic policy can be set to fail, which rolls back', async () => {
-  const { supervisor, dataDir, cleanup } = await openSupervisor();
-  try {
-    await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  await withLiveService(async ({ supervisor, dataDir }) => {
     const quiet = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 200, noTraffic: 'fail' } }));
     assert.equal(currentState((await supervisor.repo.get(quiet.deployment.id))!), 'rolled_back');
     assert.equal((await supervisor.repo.get(quiet.deployment.id))!.analysis?.rule, 'no-traffic');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('manual rollback to an older revision is previewed, then recorded as a deployment', async () => {
   const { supervisor, dataDir, cleanup } = await openSupervisor();
-  const quick = { ...FAST, durationMs: 0, rollbackWindowMs: 0 };
+  const quick = QUICK;
   try {
     for (const commit of ['aaa111', 'bbb222', 'ccc333']) await supervisor.releases.deploy(releaseRequest(dataDir, { commit, analysis: quick }));
     const key = { environment: 'staging', service: 'web' };
@@ -181,7 +165,7 @@ test('manual rollback to an older revision is previewed, then recorded as a depl
 
 test('stopped revisions leave no process behind', async () => {
   const { supervisor, dataDir, cleanup } = await openSupervisor();
-  await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+  await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
   const state = JSON.parse((await import('node:fs')).readFileSync(`${dataDir}/deploy/local-target.json`, 'utf8'));
   const pid = state.services[0].revisions[0].pid as number;
   assert.ok(isAlive(pid));
@@ -193,7 +177,7 @@ test('stopped revisions leave no process behind', async () => {
 test('a live revision that exits on its own is restarted on its port', async () => {
   const { supervisor, dataDir, cleanup } = await openSupervisor();
   try {
-    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 0, rollbackWindowMs: 0 } }));
+    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
     const statePath = `${dataDir}/deploy/local-target.json`;
     const { readFileSync } = await import('node:fs');
     const pid = () => JSON.parse(readFileSync(statePath, 'utf8')).services[0].revisions[0].pid as number;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/cli.js';
 import { LocalSupervisor } from '../../src/deploy/local-supervisor.js';
 import { DEFAULT_ANALYSIS, type AnalysisSettings } from '../../src/deploy/analysis.js';
-import type { DeployRequest } from '../../src/deploy/blue-green.js';
+import type { DeployOutcome, DeployRequest } from '../../src/deploy/blue-green.js';
 
 export const serviceScript = fileURLToPath(new URL('./fixtures/service.js', import.meta.url));
 export const serviceCommand = (options = '') => `exec node ${serviceScript} ${options}`;
@@ -21,6 +21,9 @@ export const FAST: AnalysisSettings = {
   evaluateEveryMs: 50,
 };
 
+/** No analysis to speak of: for releases that only set the scene. */
+export const QUICK: AnalysisSettings = { ...FAST, durationMs: 0, rollbackWindowMs: 0 };
+
 export async function openSupervisor(): Promise<{ supervisor: LocalSupervisor; dataDir: string; cleanup: () => Promise<void> }> {
   const { dir, cleanup } = tempDir('nexus-deploy-');
   const supervisor = await LocalSupervisor.open(dir, { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50, timeoutMs: 2000 } });
@@ -32,6 +35,17 @@ export async function openSupervisor(): Promise<{ supervisor: LocalSupervisor; d
       cleanup();
     },
   };
+}
+
+/** Runs `body` with a supervisor whose staging/web has revision 1 live; cleans up after. */
+export async function withLiveService(body: (s: { supervisor: LocalSupervisor; dataDir: string; first: DeployOutcome }) => Promise<void>): Promise<void> {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  try {
+    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
+    await body({ supervisor, dataDir, first });
+  } finally {
+    await cleanup();
+  }
 }
 
 export function releaseRequest(workspace: string, overrides: Partial<DeployRequest> = {}): DeployRequest {
