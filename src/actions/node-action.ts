@@ -3,25 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NexusError } from '../errors.js';
 import type { ActionStepContext, ActionStepOutcome } from '../engine/action-host.js';
-import { runStepProcess } from '../engine/step-process.js';
 import { actionEnvironment, stateEnvironment, type ActionIdentity } from './identity.js';
 import { inputEnvironment } from './inputs.js';
-import { processOutcome } from './step-outcome.js';
+import { runActionProcess } from './step-outcome.js';
 
 export async function runNodeScript(ctx: ActionStepContext, dir: string, script: string, inputs: Record<string, string>, id: ActionIdentity): Promise<ActionStepOutcome> {
   const file = join(dir, script);
   if (!existsSync(file)) throw new NexusError('ACTION_SCRIPT', `the action's script ${script} does not exist in ${dir}`);
-  const result = await runStepProcess({
-    command: process.execPath,
-    args: [file],
-    cwd: ctx.paths.workspace,
-    env: { ...ctx.env, ...inputEnvironment(inputs), ...stateEnvironment(ctx.state), ...actionEnvironment(ctx, id) },
-    tempDir: ctx.paths.temp,
-    masker: ctx.masker,
-    log: ctx.log,
-    timeoutMs: ctx.timeoutMs,
-    signal: ctx.signal,
-    allowUnsecureCommands: ctx.env.ACTIONS_ALLOW_UNSECURE_COMMANDS === 'true',
-  });
-  return processOutcome(result, ctx.timeoutMs);
+  return runActionProcess(ctx, process.execPath, [file], ctx.paths.workspace, { ...ctx.env, ...inputEnvironment(inputs), ...stateEnvironment(ctx.state), ...actionEnvironment(ctx, id) });
 }

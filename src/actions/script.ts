@@ -5,8 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
 import type { ActionStepContext, ActionStepOutcome } from '../engine/action-host.js';
 import { resolveShell } from '../engine/shell.js';
-import { runStepProcess } from '../engine/step-process.js';
-import { processOutcome } from './step-outcome.js';
+import { runActionProcess } from './step-outcome.js';
 
 export interface ScriptRequest {
   script: string;
@@ -24,17 +23,6 @@ export async function runScript(ctx: ActionStepContext, req: ScriptRequest): Pro
   const file = scriptPath + shell.extension;
   writeFileSync(file, req.script);
   ctx.log({ kind: 'command', text: ctx.masker.mask(req.script.split('\n')[0] ?? '') });
-  const result = await runStepProcess({
-    command: shell.command,
-    args: shell.extension ? shell.args.map((a) => a.replaceAll(scriptPath, file)) : shell.args,
-    cwd,
-    env: req.env,
-    tempDir: ctx.paths.temp,
-    masker: ctx.masker,
-    log: ctx.log,
-    timeoutMs: ctx.timeoutMs,
-    signal: ctx.signal,
-    allowUnsecureCommands: req.env.ACTIONS_ALLOW_UNSECURE_COMMANDS === 'true',
-  });
-  return processOutcome(result, ctx.timeoutMs);
+  const args = shell.extension ? shell.args.map((a) => a.replaceAll(scriptPath, file)) : shell.args;
+  return runActionProcess(ctx, shell.command, args, cwd, req.env);
 }
