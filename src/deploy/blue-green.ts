@@ -102,61 +102,66 @@ export class BlueGreen {
       return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: live };
     };
 
-    log(`deployment #${record.id}: ${req.service} revision ${rev} to '${req.environment}' (${serviceUrl}, live: ${live ? `revision ${live}` : 'none'})`);
-    notify(this.event('deploy_started', record));
-    await repo.addStatus(record.id, 'in_progress', `starting revision ${rev}`);
-    let cwd = req.workspace;
-    if (req.artifact) {
-      cwd = join(this.o.dataDir, 'deploy', 'releases', req.environment, req.service, String(rev));
-      installArtifact(req.artifact, cwd);
-    }
-    const spec: RevisionSpec = {
-      ...key,
-      revision: rev,
-      command: req.command,
-      cwd,
-      healthPath: req.healthPath,
-      commit: req.commit,
-      artifactDigest: digest,
-      env: { ...req.variables, NEXUS_ENVIRONMENT: req.environment, NEXUS_SERVICE: req.service, NEXUS_REVISION: String(rev), ...(req.commit ? { NEXUS_COMMIT: req.commit } : {}) },
-      secretNames: Object.keys(req.secrets ?? {}),
-    };
-    let started: RevisionInfo;
+    // Whatever goes wrong from here on, the record must not stay in_progress.
     try {
-      started = await provider.startRevision(spec, req.secrets ?? {});
-    } catch (e) {
-      return fail((e as Error).message, false);
-    }
-    log(`revision ${rev} started at ${started.endpoint}; waiting for ${req.healthPath} to pass`);
-    const healthy = await provider
-      .waitHealthy(key, rev, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: req.analysis.probeTimeoutMs, timeoutMs: req.startupTimeoutMs, signal: hooks.signal })
-      .catch((e: Error) => ({ ok: false, detail: hooks.signal?.aborted ? 'cancelled' : e.message }));
-    if (!healthy.ok) return fail(`revision ${rev} never became healthy (${healthy.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
-    log(`revision ${rev} is healthy`);
-    if (req.smokeTest) {
-      const smoke = await runSmokeTest(req.smokeTest, { cwd: req.workspace, targetUrl: started.endpoint!, timeoutMs: req.smokeTimeoutMs, env: { ...spec.env, ...req.secrets }, log, signal: hooks.signal });
-      if (!smoke.ok) return fail(`smoke test failed against revision ${rev} (${smoke.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
-      log('smoke test passed');
-    }
-    if (hooks.signal?.aborted) return fail('cancelled before the switch', true);
+      log(`deployment #${record.id}: ${req.service} revision ${rev} to '${req.environment}' (${serviceUrl}, live: ${live ? `revision ${live}` : 'none'})`);
+      notify(this.event('deploy_started', record));
+      await repo.addStatus(record.id, 'in_progress', `starting revision ${rev}`);
+      let cwd = req.workspace;
+      if (req.artifact) {
+        cwd = join(this.o.dataDir, 'deploy', 'releases', req.environment, req.service, String(rev));
+        installArtifact(req.artifact, cwd);
+      }
+      const spec: RevisionSpec = {
+        ...key,
+        revision: rev,
+        command: req.command,
+        cwd,
+        healthPath: req.healthPath,
+        commit: req.commit,
+        artifactDigest: digest,
+        env: { ...req.variables, NEXUS_ENVIRONMENT: req.environment, NEXUS_SERVICE: req.service, NEXUS_REVISION: String(rev), ...(req.commit ? { NEXUS_COMMIT: req.commit } : {}) },
+        secretNames: Object.keys(req.secrets ?? {}),
+      };
+      let started: RevisionInfo;
+      try {
+        started = await provider.startRevision(spec, req.secrets ?? {});
+      } catch (e) {
+        return fail((e as Error).message, false);
+      }
+      log(`revision ${rev} started at ${started.endpoint}; waiting for ${req.healthPath} to pass`);
+      const healthy = await provider
+        .waitHealthy(key, rev, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: req.analysis.probeTimeoutMs, timeoutMs: req.startupTimeoutMs, signal: hooks.signal })
+        .catch((e: Error) => ({ ok: false, detail: hooks.signal?.aborted ? 'cancelled' : e.message }));
+      if (!healthy.ok) return fail(`revision ${rev} never became healthy (${healthy.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
+      log(`revision ${rev} is healthy`);
+      if (req.smokeTest) {
+        const smoke = await runSmokeTest(req.smokeTest, { cwd: req.workspace, targetUrl: started.endpoint!, timeoutMs: req.smokeTimeoutMs, env: { ...spec.env, ...req.secrets }, log, signal: hooks.signal });
+        if (!smoke.ok) return fail(`smoke test failed against revision ${rev} (${smoke.detail}); it got no traffic${live ? `, revision ${live} keeps serving` : ''}`, true);
+        log('smoke test passed');
+      }
+      if (hooks.signal?.aborted) return fail('cancelled before the switch', true);
 
-    const switchedAt = Date.now();
-    const previous = await provider.switchTraffic(key, rev);
-    const s = req.analysis;
-    const analysis: AnalysisRecord = {
-      verdict: 'running',
-      startedAt: new Date(switchedAt).toISOString(),
-      endsAt: new Date(switchedAt + s.durationMs + s.rollbackWindowMs).toISOString(),
-      previousRevision: previous,
-      settings: s,
-      figures: figuresFrom(provider.traffic(key, rev, s.windowMs, switchedAt), 0),
-      measurements: [],
-    };
-    await repo.update(record.id, { analysis });
-    const switched = await repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
-    log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
-    hooks.onSwitched?.(switched, serviceUrl);
-    return this.analyseAndConclude(switched, req.notifications, log, serviceUrl);
+      const switchedAt = Date.now();
+      const previous = await provider.switchTraffic(key, rev);
+      const s = req.analysis;
+      const analysis: AnalysisRecord = {
+        verdict: 'running',
+        startedAt: new Date(switchedAt).toISOString(),
+        endsAt: new Date(switchedAt + s.durationMs + s.rollbackWindowMs).toISOString(),
+        previousRevision: previous,
+        settings: s,
+        figures: figuresFrom(provider.traffic(key, rev, s.windowMs, switchedAt), 0),
+        measurements: [],
+      };
+      await repo.update(record.id, { analysis });
+      const switched = await repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
+      log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
+      hooks.onSwitched?.(switched, serviceUrl);
+      return await this.analyseAndConclude(switched, req.notifications, log, serviceUrl);
+    } catch (e) {
+      return fail(`stopped by an error: ${e instanceof Error ? e.message : String(e)}`, true);
+    }
   }
 
   /** Runs the analysis of a switched release to its end and concludes it; also resumes one after a restart. */

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { FAST, QUICK, openSupervisor, releaseRequest, requestLoop, serviceCommand, withLiveService } from './helpers.js';
 import { currentState } from '../../src/deploy/records.js';
 import { isAlive } from '../../src/deploy/supervisor.js';
@@ -44,6 +47,17 @@ test('a revision that never passes its health check never gets traffic', async (
     assert.equal(load.failed, 0);
     const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
     assert.deepEqual(revisions.map((r) => [r.spec.revision, r.state]), [[2, 'stopped'], [1, 'live']]);
+  });
+});
+
+test('an artifact that cannot be installed fails the deployment instead of leaving it in progress', async () => {
+  await withLiveService(async ({ supervisor, dataDir }) => {
+    writeFileSync(join(dataDir, 'broken.tgz'), 'not a tar archive');
+    const broken = await supervisor.releases.deploy(releaseRequest(dataDir, { artifact: join(dataDir, 'broken.tgz') }));
+    assert.equal(broken.conclusion, 'failure');
+    assert.match(broken.deployment.statuses.at(-1)!.reason, /^stopped by an error: .*tar/);
+    assert.equal(broken.deployment.artifactDigest, `sha256:${createHash('sha256').update('not a tar archive').digest('hex')}`);
+    assert.equal(broken.liveRevision, 1);
   });
 });
 
@@ -166,7 +180,7 @@ test('manual rollback to an older revision is previewed, then recorded as a depl
 test('stopped revisions leave no process behind', async () => {
   const { supervisor, dataDir, cleanup } = await openSupervisor();
   await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
-  const state = JSON.parse((await import('node:fs')).readFileSync(`${dataDir}/deploy/local-target.json`, 'utf8'));
+  const state = JSON.parse(readFileSync(`${dataDir}/deploy/local-target.json`, 'utf8'));
   const pid = state.services[0].revisions[0].pid as number;
   assert.ok(isAlive(pid));
   await cleanup();
@@ -179,7 +193,6 @@ test('a live revision that exits on its own is restarted on its port', async () 
   try {
     const first = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
     const statePath = `${dataDir}/deploy/local-target.json`;
-    const { readFileSync } = await import('node:fs');
     const pid = () => JSON.parse(readFileSync(statePath, 'utf8')).services[0].revisions[0].pid as number;
     const before = pid();
     process.kill(before, 'SIGKILL');
@@ -192,6 +205,28 @@ test('a live revision that exits on its own is restarted on its port', async () 
       if (status !== 200) await sleep(50);
     }
     assert.equal(status, 200, 'the stable URL serves again');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a directory artifact is installed per revision, so a rollback restarts the old code', async () => {
+  const { supervisor, dataDir, cleanup } = await openSupervisor();
+  const app = join(dataDir, 'app');
+  const server = (text: string) => `require('http').createServer((q, s) => s.end('${text}')).listen(process.env.PORT, '127.0.0.1');\n`;
+  try {
+    mkdirSync(app);
+    writeFileSync(join(app, 'server.js'), server('v1'));
+    const first = await supervisor.releases.deploy(releaseRequest(dataDir, { artifact: app, command: 'exec node server.js', healthPath: '/', analysis: QUICK }));
+    assert.equal(await (await fetch(first.serviceUrl)).text(), 'v1');
+    writeFileSync(join(app, 'server.js'), server('v2'));
+    const second = await supervisor.releases.deploy(releaseRequest(dataDir, { artifact: app, command: 'exec node server.js', healthPath: '/', analysis: QUICK }));
+    assert.equal(await (await fetch(second.serviceUrl)).text(), 'v2');
+    assert.notEqual(first.deployment.artifactDigest, second.deployment.artifactDigest);
+    const back = await supervisor.releases.rollback({ environment: 'staging', service: 'web' }, 1, 'alice', { notifications: [], startupTimeoutMs: 10_000, probeTimeoutMs: 500 });
+    assert.equal(back.conclusion, 'success');
+    assert.equal(back.deployment.artifactDigest, first.deployment.artifactDigest);
+    assert.equal(await (await fetch(back.serviceUrl)).text(), 'v1', 'revision 1 runs from its own installed copy');
   } finally {
     await cleanup();
   }
