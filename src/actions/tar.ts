@@ -13,16 +13,20 @@ export function createTar(file: string, cwd: string, members: string[]): Promise
  * shared home folder (~/.npm), and tar's unlink-then-create races there ("Cannot open: File exists").
  */
 export function extractTar(file: string, dest: string): Promise<void> {
-  return tar(['-x', '-p', '--overwrite', '-f', file, '-C', dest], '');
+  return tar(['-x', '-p', '--overwrite', '-f', file, '-C', dest]);
 }
 
-function tar(args: string[], input: string): Promise<void> {
+function tar(args: string[], input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tar', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn('tar', args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
     let errors = '';
-    child.stderr.on('data', (d) => (errors += d));
+    child.stderr!.on('data', (d) => (errors += d));
     child.on('error', (e) => reject(new NexusError('TAR', `tar could not be started: ${e.message}`)));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new NexusError('TAR', `tar ${args[0]} failed: ${errors.trim() || `exit code ${code}`}`))));
-    child.stdin.end(input);
+    if (input !== undefined) {
+      // A tar that fails early closes its input; the exit code reports why.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(input);
+    }
   });
 }
