@@ -64,8 +64,3 @@ export interface DeploymentRecord {
 export function currentState(record: DeploymentRecord): DeploymentState {
   return record.statuses[record.statuses.length - 1]?.state ?? 'queued';
 }
-
-export function isFinished(record: DeploymentRecord): boolean {
-  const s = currentState(record);
-  return s !== 'queued' && s !== 'in_progress';
-}

@@ -1,5 +1,3 @@
-import { NexusError } from '../errors.js';
-
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
@@ -11,13 +9,6 @@ export function parseDuration(text: string | number, bareUnit: keyof typeof UNIT
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
   if (!m) return undefined;
   return Number(m[1]) * UNITS[m[2] ?? bareUnit];
-}
-
-/** parseDuration for a named argument: a usage error (exit 2) when the text is not a duration. */
-export function durationArgument(name: string, text: string, bareUnit: keyof typeof UNITS = 'ms'): number {
-  const ms = parseDuration(text, bareUnit);
-  if (ms === undefined) throw new NexusError('USAGE', `${name} ${JSON.stringify(text)}: expected a duration such as 500ms, 30s, 5m, 2h or 30d`, { exitCode: 2 });
-  return ms;
 }
 
 export function formatDuration(ms: number): string {

@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch';
 import type { EnvironmentConfig, EnvironmentsFile } from './config.js';
+import { formatDuration } from './duration.js';
 
 export type ReviewDecision = 'approved' | 'rejected';
 
@@ -20,14 +21,34 @@ export interface Verdict {
   reason: string;
 }
 
+/** Reviewers as written in the file: `alice`, `team:leads`. */
+export function reviewerNames(env: EnvironmentConfig): string[] {
+  return env.protection.reviewers.map((r) => (r.kind === 'team' ? `team:${r.name}` : r.name));
+}
+
+/** The environment's rules as short sentences, for listings (CLI, API, web UI). */
+export function describeProtection(env: EnvironmentConfig): string[] {
+  const p = env.protection;
+  const rules: string[] = [];
+  if (p.reviewers.length) rules.push(`one review by ${reviewerNames(env).join(', ')}`);
+  if (p.preventSelfReview) rules.push('prevent self-review');
+  if (p.waitTimerMs) rules.push(`wait timer ${formatDuration(p.waitTimerMs)}`);
+  if (p.branchPolicy.kind === 'protected') rules.push('protected branches only');
+  if (p.branchPolicy.kind === 'patterns') {
+    const { branches, tags } = p.branchPolicy;
+    rules.push(`deploys from ${[...branches.map((b) => `branch ${b}`), ...tags.map((t) => `tag ${t}`)].join(', ') || 'no ref'}`);
+  }
+  if (p.reviewers.length) rules.push(`an unreviewed request expires after ${formatDuration(p.approvalExpiryMs)}`);
+  return rules;
+}
+
 /** May `actor` review a deployment to `env` that `triggeredBy` started? */
 export function mayReview(env: EnvironmentConfig, teams: EnvironmentsFile['teams'], actor: string, triggeredBy: string): Verdict {
   const { reviewers, preventSelfReview } = env.protection;
   if (!reviewers.length) return { allowed: false, reason: `environment '${env.name}' has no required reviewers, so there is nothing to review` };
   const via = reviewers.find((r) => (r.kind === 'user' ? r.name === actor : (teams[r.name] ?? []).includes(actor)));
   if (!via) {
-    const names = reviewers.map((r) => (r.kind === 'team' ? `team:${r.name}` : r.name)).join(', ');
-    return { allowed: false, reason: `${actor} is not a required reviewer of '${env.name}' (reviewers: ${names})` };
+    return { allowed: false, reason: `${actor} is not a required reviewer of '${env.name}' (reviewers: ${reviewerNames(env).join(', ')})` };
   }
   if (preventSelfReview && actor === triggeredBy) {
     return { allowed: false, reason: `${actor} triggered this deployment and '${env.name}' prevents self-review` };

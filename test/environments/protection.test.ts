@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEnvironments } from '../../src/environments/config.js';
-import { branchAllowed, gateState, mayReview, waitTimerEndsAt, type ReviewRecord } from '../../src/environments/protection.js';
+import { branchAllowed, describeProtection, gateState, mayReview, waitTimerEndsAt, type ReviewRecord } from '../../src/environments/protection.js';
 
 const file = parseEnvironments(
   `teams:
@@ -71,4 +71,15 @@ test('gate: rejection, expiry and branch refusal', () => {
   const unreviewed = { ...gate, reviews: [] };
   assert.equal(gateState(prod, file.teams, [], unreviewed, later(86_400_000)).state, 'expired');
   assert.equal(gateState(prod, file.teams, [], { ...unreviewed, ref: 'refs/heads/feature' }, later(1)).state, 'refused');
+});
+
+test('rules read as short sentences for listings', () => {
+  assert.deepEqual(describeProtection(prod), [
+    'one review by alice, team:leads',
+    'prevent self-review',
+    'wait timer 5m',
+    "deploys from branch main, branch release/*, tag v*",
+    'an unreviewed request expires after 1d',
+  ]);
+  assert.deepEqual(describeProtection(file.environments.get('open')!), []);
 });

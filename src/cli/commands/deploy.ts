@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { environmentNamed, loadEnvironments } from '../../environments/config.js';
 import { repositoryRoot, resolveDataDir } from '../../environments/data-folder.js';
 import { gitHead, localActor } from '../../environments/local-identity.js';
-import { branchAllowed } from '../../environments/protection.js';
+import { branchAllowed, reviewerNames } from '../../environments/protection.js';
 import { FileApprovalStore, waitForGate } from '../../environments/approvals.js';
 import { Notifier, resolveTargets } from '../../alerts/notifier.js';
 import { RELEASE_SETTING_NAMES, parseReleaseSettings } from '../../deploy/options.js';
@@ -48,7 +48,7 @@ or a wait timer hold the release until 'nexus approve' (another terminal) and th
       store.save({ run, environment: env.name, ref: ref ?? '(detached HEAD)', sha: commit, triggeredBy: actor, requestedAt: new Date().toISOString(), reviews: [] });
       if (env.protection.reviewers.length) {
         const notifier = new Notifier(dataDir);
-        notifier.notify(resolveTargets(env.notifications, (n) => io.env[n], warn), { kind: 'approval_requested', at: new Date().toISOString(), environment: env.name, service: request.service, commit, ref, actor, run, reviewers: env.protection.reviewers.map((r) => (r.kind === 'team' ? `team:${r.name}` : r.name)) });
+        notifier.notify(resolveTargets(env.notifications, (n) => io.env[n], warn), { kind: 'approval_requested', at: new Date().toISOString(), environment: env.name, service: request.service, commit, ref, actor, run, reviewers: reviewerNames(env) });
         say(`'${env.name}' needs a review: nexus approve ${run} --env ${env.name} (or nexus reject ...)`);
       }
       const stop = new AbortController();
