@@ -11,7 +11,7 @@ import { NexusError } from '../errors.js';
 import { runWorkflow, type RunObserver, type RunOptions, type WorkflowCallRequest, type WorkflowCallResult } from '../engine/run.js';
 import { resultWithoutSteps } from '../engine/job-start.js';
 import type { JobResult } from '../engine/results.js';
-import { planWorkflow } from '../planner/plan.js';
+import { planWorkflow, type Plan } from '../planner/plan.js';
 import type { ExpressionScope } from '../workflow/expressions.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import type { WorkflowDef } from '../workflow/model.js';
@@ -26,6 +26,23 @@ export interface WorkflowCallerOptions {
   root: string;
   actionCache?: string;
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Loads the workflows a plan's jobs call (and those they call, to the nesting limit) and attaches
+ * their plans, so a listing can show `caller / called`; one that cannot be loaded stays unexpanded.
+ */
+export async function planCalls(plan: Plan, options: WorkflowCallerOptions, depth = 1): Promise<void> {
+  const store = new ActionStore(options.actionCache ? resolve(options.actionCache) : defaultActionStore(options.env ?? process.env));
+  for (const job of plan.jobs) {
+    if (!job.job.uses || depth >= MAX_CALL_DEPTH) continue;
+    try {
+      job.called = planWorkflow(await loadCalled(job.job.uses, options.root, store));
+      await planCalls(job.called, options, depth + 1);
+    } catch (e) {
+      if (!(e instanceof NexusError)) throw e;
+    }
+  }
 }
 
 export function createWorkflowCaller(options: WorkflowCallerOptions): (request: WorkflowCallRequest) => Promise<WorkflowCallResult> {

@@ -16,6 +16,7 @@ export interface ListedJob {
 export function listPlan(plan: Plan, contexts: Contexts): ListedJob[] {
   const scope = new ExpressionScope(contexts, NEUTRAL_HOST);
   return plan.jobs.flatMap((p) => {
+    if (p.job.uses && p.called) return listPlan(p.called, contexts).map((r) => ({ ...r, stage: p.stage + r.stage, key: `${p.id} / ${r.key}`, name: `${p.id} / ${r.name}` }));
     if (p.job.uses) return [{ stage: p.stage + 1, id: p.id, key: p.id, name: `${p.id} (calls ${p.job.uses})` }];
     if (!isStaticStrategy(p.job)) return [{ stage: p.stage + 1, id: p.id, key: `${p.id} (matrix from needs)`, name: p.id }];
     try {

@@ -12,6 +12,8 @@ export interface PlannedJob {
   needs: string[];
   /** 0 for jobs without needs, else one more than the deepest need. */
   stage: number;
+  /** For a reusable-workflow job, the called workflow's plan once loaded (for listing as `caller / called`). */
+  called?: Plan;
 }
 
 export interface Plan {

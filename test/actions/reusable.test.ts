@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runNexus } from '../helpers/cli.js';
 import { project } from './helpers.js';
 
 const CALLED = `name: deploy-steps
@@ -96,6 +97,12 @@ jobs:
     const keys = json.jobs.map((j: { key: string }) => j.key);
     assert.deepEqual(keys, ['deploy / inner / leaf', 'deploy / ship', 'after', 'missing', 'recursive / again / again / again']);
     assert.match(r.stdout, /reusable workflows may be nested at most 4 levels deep/);
+
+    const listed = await runNexus(['run', '-l', '--action-cache', p.store], { cwd: p.dir });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^1\s+deploy \/ ship\s+deploy \/ ship$/m);
+    assert.match(listed.stdout, /^1\s+deploy \/ inner \/ leaf\s/m);
+    assert.match(listed.stdout, /^2\s+after\s/m);
   } finally {
     p.cleanup();
   }

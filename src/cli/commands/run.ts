@@ -8,7 +8,7 @@ import { runWorkflow } from '../../engine/run.js';
 import type { RunReport } from '../../engine/results.js';
 import { copyRepository } from '../../engine/workspace.js';
 import { createActionHost } from '../../actions/host.js';
-import { createWorkflowCaller } from '../../actions/reusable.js';
+import { createWorkflowCaller, planCalls } from '../../actions/reusable.js';
 import { planWorkflow } from '../../planner/plan.js';
 import { workflowTriggers } from '../../planner/triggers.js';
 import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
@@ -92,6 +92,7 @@ export const runCommand: Command = {
     }
     const plans = selected.map((w) => planWorkflow(w, values.job));
     if (values.list) {
+      for (const plan of plans) await planCalls(plan, { root, actionCache: values['action-cache'], env: io.env });
       for (const plan of plans) printPlan(plan, io, { github: {}, vars, secrets: {}, inputs: {} });
       return 0;
     }
