@@ -4,10 +4,10 @@
  * cancellation (`always()` steps still run).
  */
 import { mkdirSync, writeFileSync, existsSync, statSync, rmSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
-import { ExpressionScope, type HostFunctions } from '../workflow/expressions.js';
+import { data } from '@actions/expressions';
+import { ExpressionScope, toExpressionData, type HostFunctions } from '../workflow/expressions.js';
 import type { JobDef, StepDef, WorkflowDef } from '../workflow/model.js';
 import { evaluateString, evaluateStringMap, evaluateToken, type TemplateToken } from '../workflow/template.js';
 import type { ActionHost, ActionStepContext, ActionStepOutcome, PreparedAction } from './action-host.js';
@@ -78,7 +78,8 @@ class JobExecution {
   private status: 'success' | 'failure' = 'success';
   private cancelled = false;
   private timedOut = false;
-  private readonly stepsContext: Record<string, { outputs: Record<string, string>; outcome: Conclusion; conclusion: Conclusion }> = {};
+  /** The steps context converted once per step, not once per expression scope (long jobs). */
+  private readonly stepsData = new data.Dictionary();
   private readonly addedEnv: Record<string, string> = {};
   private readonly addedPath: string[] = [];
   private readonly results: StepResult[] = [];
@@ -188,7 +189,7 @@ class JobExecution {
   private scope(stepEnv: Record<string, string> = {}): ExpressionScope {
     return this.base.with({
       env: { ...this.jobEnv, ...this.addedEnv, ...stepEnv },
-      steps: this.stepsContext,
+      steps: this.stepsData,
       job: { status: this.cancelled ? 'cancelled' : this.status },
     });
   }
@@ -239,7 +240,8 @@ class JobExecution {
     const shell = step.shell ? evaluateString(step.shell, scope) : defaults.shell;
     const workingDirectory = step.workingDirectory ? evaluateString(step.workingDirectory, scope) : defaults.workingDirectory;
     const cwd = this.resolveDirectory(workingDirectory);
-    const scriptPath = join(this.env.paths.temp, randomUUID());
+    // One script file per job, rewritten for each step: creating files is what costs on a busy disk.
+    const scriptPath = join(this.env.paths.temp, 'step-script');
     const shellCommand = resolveShell(shell || undefined, scriptPath);
     const file = scriptPath + shellCommand.extension;
     const args = shellCommand.extension ? shellCommand.args.map((a) => a.replaceAll(scriptPath, file)) : shellCommand.args;
@@ -340,7 +342,7 @@ class JobExecution {
   private finish(step: StepDef, name: string, started: number, outcome: Conclusion, conclusion: Conclusion, outputs: Record<string, string>): void {
     const result: StepResult = { index: step.index, id: step.id, name, outcome, conclusion, outputs, durationMs: Math.round(performance.now() - started) };
     this.results.push(result);
-    this.stepsContext[step.id] = { outputs, outcome, conclusion };
+    this.stepsData.add(step.id, toExpressionData({ outputs, outcome, conclusion }));
     this.env.observer?.stepFinished?.(this.instance.key, result);
   }
 

