@@ -73,6 +73,16 @@ jobs:
       - uses: ./.github/actions/greet
         with:
           who-to greet: Second
+      - uses: ./.github/actions/wrap
+`,
+    '.github/actions/wrap/action.yml': `name: wrap
+description: a composite around the JavaScript action
+runs:
+  using: composite
+  steps:
+    - uses: ./.github/actions/greet
+      with:
+        who-to greet: Wrapped
 `,
   }, [GREET]);
   try {
@@ -95,6 +105,9 @@ jobs:
     const first = out.indexOf('post got state-Mona');
     assert.ok(second > 0 && first > second, out);
     assert.ok(second > out.indexOf('first-path='));
+    // A composite's nested action runs its pre in place and its post in the composite's post step, first of all here.
+    const wrapped = out.indexOf('post got state-Wrapped');
+    assert.ok(out.indexOf('pre ran for Wrapped') > 0 && wrapped > 0 && wrapped < second, out);
     const { readFileSync } = await import('node:fs');
     const report = JSON.parse(readFileSync(`${p.dir}/../report.json`, 'utf8'));
     assert.match(report.jobs[0].summary, /Summary from Mona/);
