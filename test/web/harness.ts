@@ -31,7 +31,7 @@ const gitEnv = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GI
 export async function startWebServer(args: string[] = []): Promise<WebServer> {
   const { dir, cleanup } = tempDir('nexus-web-');
   const data = join(dir, 'data');
-  const child: ChildProcess = spawn(process.execPath, [nexusBin, 'serve', '--port', '0', '--data', 'data', '--heartbeat', '500', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [nexusBin, 'serve', '--port', '0', '--data', 'data', ...args], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1', NEXUS_SECRET_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -71,7 +71,10 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   const { run } = await latestRun('red');
   const page = await signedInPage(browser, server, server.adminToken);
   await page.goto(`${server.url}/p/red/runs/${run.id}`);
-  await page.locator('[data-job="broken"][data-state="failure"]').waitFor({ timeout: 60_000 });
+  await page
+    .locator('[data-job="broken"][data-state="failure"]')
+    .waitFor({ timeout: 60_000 })
+    .catch(async (e) => assert.fail(`${e}\nthe API says: ${JSON.stringify(await server.api(`/runs/${run.id}`))}`));
   await page.locator('[data-testid="run-state"] [data-state="failure"]').waitFor();
   assert.deepEqual(await page.locator('.graph-edges path').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-edge'))), ['build->check', 'check->broken']);
   assert.equal(await page.locator('[role="group"][aria-label="check (matrix)"] .graph-job').count(), 2);
@@ -95,6 +98,10 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth <= 390 + 1), 'no horizontal page scroll at 390 px');
   await screenshot(narrow, 'run-page-390');
   await narrow.context().close();
+  await page.getByRole('button', { name: 'Re-run failed jobs' }).click();
+  await page.locator('.facts div', { hasText: 'Attempt' }).locator('dd', { hasText: '2' }).waitFor({ timeout: 15_000 });
+  const again = await server.api<RunJson>(`/runs/${run.id}`);
+  assert.deepEqual(again.jobs.filter((j) => !/result kept/.test(JSON.stringify(j))).map((j) => j.key), ['broken'], 'only the failed job runs again');
   await page.context().close();
 });
 
@@ -138,4 +145,47 @@ test('the UI is served at / with SPA fallback, long-cached hashed assets and a s
   assert.equal(api.status, 404);
   assert.match(api.headers.get('content-type') ?? '', /json/);
   assert.equal((await fetch(`${server.url}/assets/..%2f..%2fpackage.json`)).status, 404, 'nothing outside the built UI is served');
+});
+
+test('the Run workflow form is built from the declared inputs and dispatches with them', async () => {
+  const project = await server.project('dispatch');
+  project.push({
+    '.github/workflows/release.yml':
+      'name: Release\non:\n  workflow_dispatch:\n    inputs:\n      level:\n        type: choice\n        options: [patch, minor, major]\n        description: Version bump\n' +
+      '      dry:\n        type: boolean\n        description: Dry run\n      note:\n        required: true\n        description: Release note\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ inputs.level }} ${{ inputs.dry }} ${{ inputs.note }}"\n',
+  });
+  const viewer = await signedInPage(browser, server, await server.token('viewer'));
+  await viewer.goto(`${server.url}/p/dispatch/workflows`);
+  await viewer.getByRole('button', { name: 'Run workflow' }).click();
+  assert.equal(await viewer.getByRole('form', { name: 'Run Release' }).getByRole('button', { name: 'Run workflow' }).isDisabled(), true);
+  await viewer.context().close();
+  const page = await signedInPage(browser, server, await server.token('developer', 'devon'));
+  await page.goto(`${server.url}/p/dispatch/workflows`);
+  await page.getByRole('button', { name: 'Run workflow' }).click();
+  const form = page.getByRole('form', { name: 'Run Release' });
+  assert.deepEqual(await form.getByLabel('Version bump').locator('option').allInnerTexts(), ['patch', 'minor', 'major']);
+  await form.getByLabel('Version bump').selectOption('minor');
+  await form.getByLabel('Dry run').check();
+  await form.getByLabel('Release note').fill('from the browser');
+  await form.getByRole('button', { name: 'Run workflow' }).click();
+  await page.waitForURL(/\/p\/dispatch\/runs\/\d+/);
+  const id = Number(/runs\/(\d+)/.exec(page.url())![1]);
+  const { run } = await server.api<{ run: { event: string; actor: string; inputs: Record<string, unknown> } }>(`/runs/${id}`);
+  assert.equal(run.event, 'workflow_dispatch');
+  assert.equal(run.actor, 'devon');
+  assert.deepEqual(run.inputs, { level: 'minor', dry: true, note: 'from the browser' });
+  await page.locator('.log-line.kind-line', { hasText: 'minor true from the browser' }).waitFor({ timeout: 60_000 });
+  await page.context().close();
+});
+
+test('the cost page charts minutes per month and per workflow from recorded jobs', async () => {
+  const page = await signedInPage(browser, server, server.adminToken);
+  await page.goto(`${server.url}/cost`);
+  await page.locator('[data-testid="cost-table"] tbody tr').first().waitFor();
+  const month = new Date().toISOString().slice(0, 7);
+  assert.ok(await page.locator(`[data-bar="${month}"] rect`).count(), 'a bar for this month');
+  const workflows = await page.locator('svg[aria-label^="Minutes per workflow"] [data-bar]').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-bar')));
+  assert.ok(workflows.includes('CI'), workflows.join(','));
+  assert.match(await page.locator('[data-testid="cost-table"]').innerText(), /CI \/ hello/);
+  await page.context().close();
 });

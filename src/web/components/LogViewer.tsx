@@ -1,5 +1,6 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { parseAnsi } from '../lib/ansi.js';
+import { navigate, useLocation } from '../lib/router.js';
 import type { LogLine, LogModel } from '../lib/log-model.js';
 
 export const LINE_HEIGHT = 20;
@@ -29,10 +30,8 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
   const [query, setQuery] = useState('');
   const [current, setCurrent] = useState(0);
   const [follow, setFollow] = useState(live);
-  const [target, setTarget] = useState<number | null>(() => {
-    const m = /^#L(\d+)$/.exec(location.hash);
-    return m ? Number(m[1]) - 1 : null;
-  });
+  const [target, setTarget] = useState<number | null>(null);
+  const { hash } = useLocation();
 
   const visible = useMemo(() => model.visible(open), [model, version, open]);
   const position = useMemo(() => {
@@ -59,6 +58,14 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
     },
     [model, open],
   );
+
+  // A #L<n> address (on arrival or from an annotation link) reveals its line once it has arrived.
+  const linked = /^#L(\d+)$/.exec(hash);
+  const linkedLine = linked ? Number(linked[1]) - 1 : null;
+  const haveLinked = linkedLine !== null && linkedLine < model.lines.length;
+  useEffect(() => {
+    if (haveLinked) reveal(linkedLine);
+  }, [linkedLine, haveLinked]);
 
   // Scroll a revealed line into the middle of the view once its group is open.
   useLayoutEffect(() => {
@@ -131,7 +138,7 @@ export function LogViewer({ model, version, path, live, onDownload }: Props) {
   for (let r = first; r < last; r++) {
     const i = visible[r];
     rows.push(
-      <Row key={i} line={model.lines[i]} index={i} path={path} open={open.has(i)} onToggle={toggle} needle={needle} current={matches[current] === i && needle !== ''} target={target === i} onLink={setTarget} />,
+      <Row key={i} line={model.lines[i]} index={i} path={path} open={open.has(i)} onToggle={toggle} needle={needle} current={matches[current] === i && needle !== ''} target={target === i} />,
     );
   }
 
@@ -177,10 +184,9 @@ interface RowProps {
   needle: string;
   current: boolean;
   target: boolean;
-  onLink: (i: number) => void;
 }
 
-const Row = memo(function Row({ line, index, path, open, onToggle, needle, current, target, onLink }: RowProps) {
+const Row = memo(function Row({ line, index, path, open, onToggle, needle, current, target }: RowProps) {
   const cls = `log-line kind-${line.kind}${current ? ' current' : ''}${target ? ' target' : ''}`;
   return (
     <div className={cls} id={`L${line.n}`} data-line={line.n}>
@@ -189,8 +195,7 @@ const Row = memo(function Row({ line, index, path, open, onToggle, needle, curre
         href={`${path}#L${line.n}`}
         onClick={(e) => {
           e.preventDefault();
-          history.replaceState(null, '', `${path}#L${line.n}`);
-          onLink(index);
+          navigate(`${path}#L${line.n}`, true);
         }}
         aria-label={`Line ${line.n}`}
       >

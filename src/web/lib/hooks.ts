@@ -49,3 +49,21 @@ export function useNow(ms = 1000): number {
   }, [ms]);
   return now;
 }
+
+/** A user action (a button or form): `busy` while it runs, its failure as `error` text. */
+export function useAction(): { busy: boolean; error: string | undefined; setError: (e: string | undefined) => void; perform: (fn: () => Promise<unknown>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const perform = useCallback(async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, perform };
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { api, errorText } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { ago, shortSha } from '../lib/format.js';
-import { usePoll } from '../lib/hooks.js';
+import { useAction, usePoll } from '../lib/hooks.js';
 import { can, useMe } from '../lib/me.js';
 import { Link } from '../components/Link.js';
 
@@ -113,21 +113,13 @@ export function Deployments({ project }: { project: string }) {
 function ApprovalCard({ project, approval: a, onDone }: { project: string; approval: Approval; onDone: () => void }) {
   const me = useMe();
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, perform } = useAction();
   const allowed = can(me, 'developer') && a.canApprove;
-  const decide = async (decision: 'approved' | 'rejected') => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const decide = (decision: 'approved' | 'rejected') =>
+    perform(async () => {
       await api(`/approvals/${a.id}`, { method: 'POST', body: { decision, comment } });
       onDone();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const id = `comment-${a.id}`;
   return (
     <article className="card approval" data-approval={a.environment} aria-label={`Deployment to ${a.environment} waiting for approval`}>

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
-import { api, errorText, type Job, type Run } from '../lib/api.js';
+import { useEffect, useMemo } from 'react';
+import { api, type Job, type Run } from '../lib/api.js';
 import { branchOf, elapsed, runPath, shortSha, state } from '../lib/format.js';
-import { useNow, usePoll } from '../lib/hooks.js';
+import { useAction, useNow, usePoll } from '../lib/hooks.js';
 import { can, useMe } from '../lib/me.js';
 import { navigate } from '../lib/router.js';
 import { JobGraph } from '../components/JobGraph.js';
@@ -16,25 +16,17 @@ export function RunPage({ runId, jobId }: { runId: number; jobId: number | null 
   const { data, error, reload } = usePoll<{ run: Run; jobs: Job[] }>(`/runs/${runId}`, 1000);
   const now = useNow();
   const me = useMe();
-  const [actionError, setActionError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, setError: setActionError, perform } = useAction();
   const run = data?.run;
   const jobs = useMemo(() => data?.jobs ?? [], [data]);
-  // Without a chosen job, show the one that needs eyes: the first failed, else the first running.
-  const selected = jobs.find((j) => j.id === jobId) ?? (jobId === null ? (jobs.find((j) => j.conclusion === 'failure') ?? jobs.find((j) => j.status === 'running')) : undefined) ?? null;
+  // Without a chosen job, show the one that needs eyes: the first failed, else the first running, else the first.
+  const selected = jobs.find((j) => j.id === jobId) ?? (jobId === null ? (jobs.find((j) => j.conclusion === 'failure') ?? jobs.find((j) => j.status === 'running') ?? jobs[0]) : undefined) ?? null;
 
-  const act = async (path: string, body?: unknown) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
+  const act = (path: string, body?: unknown) =>
+    perform(async () => {
       await api(path, { method: 'POST', body: body ?? {} });
       reload();
-    } catch (e) {
-      setActionError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   useEffect(() => setActionError(undefined), [runId]);
   // Links without the project (/runs/12) settle on the project's address once the run is known.
   useEffect(() => {

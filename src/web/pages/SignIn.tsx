@@ -1,25 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { errorText } from '../lib/api.js';
+import { useAction } from '../lib/hooks.js';
 import { signIn } from '../lib/session.js';
 
 /** Sign-in with an API token (`nexus token create --role ...`); kept in sessionStorage only. */
 export function SignIn() {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, perform } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void perform(async () => {
       const res = await fetch('/api/me', { headers: { authorization: `Bearer ${token.trim()}` } });
       if (!res.ok) throw new Error(res.status === 401 ? 'That token is not valid.' : `The server answered ${res.status}.`);
       signIn(token.trim());
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <main className="page signin">

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, errorText, type Run } from '../lib/api.js';
-import { usePoll } from '../lib/hooks.js';
+import { api, type Run } from '../lib/api.js';
+import { useAction, usePoll } from '../lib/hooks.js';
 import { can, useMe } from '../lib/me.js';
 import { navigate } from '../lib/router.js';
 
@@ -45,20 +45,13 @@ function DispatchForm({ project, workflow, defaultRef }: { project: string; work
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(inputs.map(([k, d]) => [k, d.default === undefined || d.default === null ? (d.type === 'boolean' ? 'false' : d.type === 'choice' ? (d.options?.[0] ?? '') : '') : String(d.default)])),
   );
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, perform } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void perform(async () => {
       const res = await api<{ runs: Run[] }>(`/projects/${encodeURIComponent(project)}/dispatches`, { method: 'POST', body: { workflow: workflow.path, ref, inputs: values } });
       navigate(res.runs[0] ? `/p/${encodeURIComponent(project)}/runs/${res.runs[0].id}` : `/p/${encodeURIComponent(project)}`);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const set = (k: string, v: string) => setValues({ ...values, [k]: v });
   const id = (k: string) => `in-${workflow.path}-${k}`.replace(/[^\w-]/g, '_');
