@@ -47,6 +47,24 @@ function lastLine(path: string): string | undefined {
 
 const keyOf = (k: ServiceKey) => `${k.environment}/${k.service}`;
 
+/** What runs where, as last recorded (no daemon needed): for listings in the CLI, the API and the web UI. */
+export interface LiveService extends ServiceKey {
+  url: string;
+  liveRevision?: number;
+  revisions: Array<{ revision: number; state: RevisionState; pid?: number; commit?: string }>;
+}
+
+export function liveServices(dataDir: string): LiveService[] {
+  const state = readJson<StateFile>(join(dataDir, 'deploy', 'local-target.json'));
+  return (state?.services ?? []).map((e) => ({
+    environment: e.environment,
+    service: e.service,
+    url: `http://127.0.0.1:${e.proxyPort}`,
+    liveRevision: e.live,
+    revisions: e.revisions.map((r) => ({ revision: r.spec.revision, state: r.state, pid: r.pid, commit: r.spec.commit })).sort((a, b) => b.revision - a.revision),
+  }));
+}
+
 export class LocalTarget implements DeploymentProvider {
   readonly name = 'local';
   private readonly statePath: string;

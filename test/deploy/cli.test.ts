@@ -40,6 +40,10 @@ test('deploy, list, preview and roll back through the CLI; the daemon adopts run
     assert.match(list.stdout, /#2\s+staging\s+web\s+2\s+deploy\s+success\s+[0-9a-f]{12}/);
     assert.match(list.stdout, /#1\s+staging\s+web\s+1\s+deploy\s+inactive\s+[0-9a-f]{12}\s+alice/);
 
+    const live = await nexus('deployments', '--live');
+    assert.equal(live.code, 0);
+    assert.match(live.stdout, new RegExp(`^staging\\s+web\\s+${url}\\s+2\\s+2:live 1:stopped$`, 'm'));
+
     const unconfirmed = await nexus('rollback', 'web', '--env', 'staging', '--to', '1');
     assert.equal(unconfirmed.code, 2);
     assert.match(unconfirmed.stderr, /pass --yes/);

@@ -3,6 +3,7 @@ import { parseCommandArgs } from '../args.js';
 import { resolveDataDir } from '../../environments/data-folder.js';
 import { FileDeploymentRepository } from '../../deploy/repository.js';
 import { currentState, type DeploymentRecord } from '../../deploy/records.js';
+import { liveServices } from '../../deploy/local-target.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -25,11 +26,23 @@ function describe(d: DeploymentRecord): string {
 
 export const deployments: Command = {
   name: 'deployments',
-  summary: 'List deployment records (newest first), or show one in full',
-  usage: 'nexus deployments [--env ENV] [--service SERVICE] [--show ID] [--json] [--data DIR]',
+  summary: 'List deployment records (newest first), show one in full, or what runs where (--live)',
+  usage: 'nexus deployments [--env ENV] [--service SERVICE] [--show ID | --live] [--json] [--data DIR]',
   async run(args, io) {
-    const { values } = parseCommandArgs('deployments', args, { env: { type: 'string' }, service: { type: 'string' }, show: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string' } }, false);
-    const repo = new FileDeploymentRepository(resolveDataDir(io.cwd, values.data, io.env));
+    const { values } = parseCommandArgs('deployments', args, { env: { type: 'string' }, service: { type: 'string' }, show: { type: 'string' }, live: { type: 'boolean' }, json: { type: 'boolean' }, data: { type: 'string' } }, false);
+    const dataDir = resolveDataDir(io.cwd, values.data, io.env);
+    if (values.live) {
+      const services = liveServices(dataDir).filter((s) => (!values.env || s.environment === values.env) && (!values.service || s.service === values.service));
+      if (values.json) io.stdout.write(JSON.stringify(services, null, 2) + '\n');
+      else if (!services.length) io.stdout.write('no services\n');
+      else {
+        const rows = [['ENVIRONMENT', 'SERVICE', 'URL', 'LIVE', 'REVISIONS']];
+        for (const s of services) rows.push([s.environment, s.service, s.url, s.liveRevision === undefined ? '-' : String(s.liveRevision), s.revisions.map((r) => `${r.revision}:${r.state}`).join(' ')]);
+        io.stdout.write(table(rows));
+      }
+      return 0;
+    }
+    const repo = new FileDeploymentRepository(dataDir);
     if (values.show !== undefined) {
       const record = await repo.get(Number(values.show));
       if (!record) {
