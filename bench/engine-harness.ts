@@ -1,18 +1,28 @@
 /** Shared by the engine benchmarks: a workflow run in-process (no CLI start-up), and timing helpers. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Masker } from '../src/engine/masker.js';
 import { runWorkflow } from '../src/engine/run.js';
+import { copyRepository } from '../src/engine/workspace.js';
 import type { RunReport } from '../src/engine/results.js';
 import { planWorkflow } from '../src/planner/plan.js';
 import { requireWorkflow } from '../src/workflow/load.js';
 
-/** Runs `yaml` on this host with an empty workspace; returns the report and the wall time. */
-export async function runInProcess(yaml: string, maxParallelJobs: number): Promise<{ report: RunReport; ms: number }> {
+/**
+ * Runs `yaml` on this host; returns the report and the wall time. Workspaces stay empty unless
+ * `copyWorkspace`: then each gets a copy of a one-file git repository, as `nexus run` does.
+ */
+export async function runInProcess(yaml: string, maxParallelJobs: number, options: { copyWorkspace?: boolean } = {}): Promise<{ report: RunReport; ms: number }> {
   const root = mkdtempSync(join(tmpdir(), 'nexus-bench-engine-'));
   try {
+    const repo = join(root, 'repo');
+    if (options.copyWorkspace) {
+      mkdirSync(repo);
+      writeFileSync(join(repo, 'README.md'), 'bench\n');
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+    }
     const plan = planWorkflow(await requireWorkflow('bench.yml', yaml));
     const started = performance.now();
     const report = await runWorkflow({
@@ -26,7 +36,7 @@ export async function runInProcess(yaml: string, maxParallelJobs: number): Promi
       workRoot: join(root, 'work'),
       toolCache: join(root, 'tool-cache'),
       dataDir: root,
-      populateWorkspace: async () => {},
+      populateWorkspace: options.copyWorkspace ? (ws) => copyRepository({ root: repo, mode: 'worktree' }, ws) : async () => {},
       masker: new Masker(),
       hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
     });
