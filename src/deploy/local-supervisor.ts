@@ -3,7 +3,6 @@
  * the deployment records, notifications and the blue/green logic. The daemon hosts one; tests may host one
  * in-process.
  */
-import { join } from 'node:path';
 import { Notifier } from '../alerts/notifier.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../alerts/delivery.js';
 import { BlueGreen } from './blue-green.js';
@@ -56,10 +55,6 @@ export class LocalSupervisor {
       }
       await this.repo.addStatus(record.id, 'failure', `interrupted: the deploy supervisor restarted before traffic moved to revision ${record.revision}`);
     }
-  }
-
-  get logsDir(): string {
-    return join(this.dataDir, 'deploy', 'logs');
   }
 
   async close(stopServices = false): Promise<void> {
