@@ -118,7 +118,8 @@ export class Progress implements RunObserver {
 
   private clearFooter(): void {
     if (!this.options.live || this.footerLines === 0) return;
-    this.options.out.write(`\x1b[${this.footerLines}A\x1b[J`);
+    // Back to column 0 first: the terminal may have echoed something (^C) after the footer.
+    this.options.out.write(`\r\x1b[${this.footerLines}A\x1b[J`);
     this.footerLines = 0;
   }
 
