@@ -104,12 +104,13 @@ export class Runner {
       cancel.abort();
       abandon.abort();
     };
+    // Twice per interval: one late or lost heartbeat never costs the lease (it lasts 1.5 intervals).
     const heartbeat = setInterval(() => {
       this.client.call<{ cancel: boolean }>(`/jobs/${a.job.id}/heartbeat`, { ...lease, runnerId: reg.runnerId }, { signal: abandon.signal }).then(
         (r) => r?.cancel && cancel.abort(),
         (e) => e instanceof LeaseLostError && loseLease(),
       );
-    }, reg.heartbeatMs);
+    }, reg.heartbeatMs / 2);
     const logs = new LogUploader(this.client, lease, abandon.signal);
     let steps = Promise.resolve();
     const observer = {

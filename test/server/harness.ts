@@ -22,7 +22,7 @@ export async function withServer(options: ServerOptions = {}): Promise<Harness> 
   const { dir, cleanup } = tempDir('nexus-server-');
   const dataDir = join(dir, 'data');
   const server = await startServer(
-    { port: 0, dataDir, heartbeatMs: 300, pollTimeoutMs: 5000, inProcessRunners: 1, env: {}, ...options },
+    { port: 0, dataDir, heartbeatMs: 1000, pollTimeoutMs: 5000, inProcessRunners: 1, env: {}, ...options },
     { pipeline: new EnginePipeline(), executor: new EngineExecutor(join(dataDir, 'work'), 'in-process'), log: () => {} },
   );
   const admin = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();

@@ -32,7 +32,7 @@ jobs:
 test('kill -9 of the server mid-run, then a restart: the run finishes, no acknowledged log line is lost, no job runs twice', async () => {
   const data = join(dir, 'data');
   const port = String(await freePort());
-  const args = ['--runners', '0', '--heartbeat', '400', '--port', port];
+  const args = ['--runners', '0', '--heartbeat', '800', '--port', port];
   let server = await spawnServe(data, args);
   procs.push(server);
   const admin = readFileSync(join(data, 'admin.token'), 'utf8').trim();
