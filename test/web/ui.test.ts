@@ -189,3 +189,20 @@ test('the cost page charts minutes per month and per workflow from recorded jobs
   assert.match(await page.locator('[data-testid="cost-table"]').innerText(), /CI \/ hello/);
   await page.context().close();
 });
+
+test('the deployments page lists environments with their protection rules from the default branch', async () => {
+  const project = await server.project('envs');
+  project.push({
+    '.nexus/environments.yml':
+      'teams:\n  release-managers: [lead]\nenvironments:\n  staging:\n    url: http://127.0.0.1:9/staging\n    deployment-branches: { branches: [main] }\n' +
+      '  production:\n    reviewers: [team:release-managers]\n    prevent-self-review: true\n    wait-timer: 5m\n',
+  });
+  const page = await signedInPage(browser, server, server.adminToken);
+  await page.goto(`${server.url}/p/envs/deployments`);
+  const production = page.locator('[data-env="production"]');
+  await production.waitFor();
+  assert.match(await production.innerText(), /Required reviewers: any one of team release-managers \(lead\)[\s\S]*may not approve[\s\S]*Wait timer: 5m/);
+  assert.match(await page.locator('[data-env="staging"]').innerText(), /Only these refs deploy: main/);
+  await screenshot(page, 'approvals-page');
+  await page.context().close();
+});

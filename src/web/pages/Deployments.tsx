@@ -18,6 +18,7 @@ export interface Deployment {
 }
 interface Environment { name: string; url?: string; rules: string[]; reviewers: string[]; live: Deployment | null }
 
+const missing = (e: string | undefined): boolean => !!e && /no route/i.test(e);
 const stateOf = (d: Deployment) => d.statuses[d.statuses.length - 1]?.state ?? 'queued';
 
 /** Pending approvals, each environment with what is live, and the history of deployments and rollbacks. */
@@ -27,8 +28,9 @@ export function Deployments({ project }: { project: string }) {
   const envs = usePoll<{ environments: Environment[] }>(`${base}/environments`, 3000);
   const deployments = usePoll<{ deployments: Deployment[] }>(`${base}/deployments`, 3000);
   const errors = [approvals.error, envs.error, deployments.error];
-  const problem = errors.find((e) => e && !/no route/i.test(e));
-  if (errors.every((e) => e && /no route/i.test(e))) {
+  const problem = errors.find((e) => e && !missing(e));
+  const notReported = <p className="muted">Not reported by this server yet.</p>;
+  if (errors.every(missing)) {
     return (
       <>
         <h1>Deployments</h1>
@@ -42,11 +44,14 @@ export function Deployments({ project }: { project: string }) {
       {problem && <p role="alert" className="error">{problem}</p>}
       <section aria-labelledby="pending-h">
         <h2 id="pending-h">Waiting for approval</h2>
+        {missing(approvals.error) && notReported}
         {approvals.data && !approvals.data.approvals.length && <p className="muted">Nothing is waiting.</p>}
         {approvals.data?.approvals.map((a) => <ApprovalCard key={a.id} project={project} approval={a} onDone={approvals.reload} />)}
       </section>
       <section aria-labelledby="env-h">
         <h2 id="env-h">Environments</h2>
+        {missing(envs.error) && notReported}
+        {envs.data && !envs.data.environments.length && <p className="muted">No environments declared in .nexus/environments.yml on the default branch.</p>}
         <div className="cards">
           {envs.data?.environments.map((e) => (
             <article key={e.name} className="card env" data-env={e.name}>
@@ -57,7 +62,10 @@ export function Deployments({ project }: { project: string }) {
                   {(e.live.url ?? e.url) && <a href={e.live.url ?? e.url} rel="noopener noreferrer">{e.live.url ?? e.url}</a>}
                 </p>
               ) : (
-                <p className="muted">Nothing live.</p>
+                <p className="muted">
+                  Nothing live.{' '}
+                  {e.url && <a href={e.url} rel="noopener noreferrer">{e.url}</a>}
+                </p>
               )}
               {e.rules.length > 0 && <ul className="rules">{e.rules.map((r) => <li key={r}>{r}</li>)}</ul>}
             </article>
@@ -66,6 +74,7 @@ export function Deployments({ project }: { project: string }) {
       </section>
       <section aria-labelledby="hist-h">
         <h2 id="hist-h">History</h2>
+        {missing(deployments.error) && notReported}
         {deployments.data && !deployments.data.deployments.length && <p className="muted">No deployments yet.</p>}
         {!!deployments.data?.deployments.length && (
           <table data-testid="deployments">
