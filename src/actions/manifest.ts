@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NoOperationTraceWriter } from '@actions/workflow-parser';
 import { parseAction, convertActionTemplate, type ActionTemplate, type ActionInputDefinition, type ActionOutputDefinition } from '@actions/workflow-parser/actions/index';
-import type { Step } from '@actions/workflow-parser/model/workflow-template';
 import { NexusError, type Diagnostic } from '../errors.js';
+import { positioned, toStepDef } from '../workflow/load.js';
 import type { StepDef } from '../workflow/model.js';
 import type { MappingToken, TemplateToken } from '../workflow/template.js';
 
@@ -26,7 +26,6 @@ export interface ActionManifest {
   steps?: StepDef[];
 }
 
-const POSITIONED = /^(.*?) \(Line: (\d+), Col: (\d+)\): ([\s\S]*)$/;
 
 export function findManifest(dir: string): string | undefined {
   return ['action.yml', 'action.yaml'].map((n) => join(dir, n)).find((f) => existsSync(f));
@@ -37,7 +36,7 @@ export function loadManifest(dir: string, label: string): ActionManifest {
   if (!file) throw new NexusError('ACTION_MANIFEST', `${label}: no action.yml or action.yaml in ${dir}`);
   const parsed = parseAction({ name: file, content: readFileSync(file, 'utf8') }, new NoOperationTraceWriter());
   const fail = (messages: string[]) => {
-    const diagnostics = messages.map((m) => diagnostic(file, m));
+    const diagnostics = messages.map((m) => positioned(file, m, 'ACTION_MANIFEST'));
     const first = diagnostics[0];
     const where = first.line === undefined ? file : `${file}:${first.line}:${first.col}`;
     return new NexusError('ACTION_MANIFEST', `${label}: invalid action metadata at ${where}: ${first.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ''}`, { diagnostics });
@@ -49,34 +48,9 @@ export function loadManifest(dir: string, label: string): ActionManifest {
   const runs = template.runs;
   if (runs.using === 'composite') {
     const rawSteps = [...(((parsed.value as MappingToken).find('runs') as MappingToken).find('steps') as unknown as Iterable<TemplateToken>)] as MappingToken[];
-    return { ...base, kind: 'composite', steps: runs.steps.map((s, i) => compositeStep(s, i, rawSteps[i])) };
+    return { ...base, kind: 'composite', steps: runs.steps.map((s, i) => toStepDef(s, i, rawSteps[i])) };
   }
   if (runs.using === 'docker') return { ...base, kind: 'docker' };
   return { ...base, kind: 'node', node: { using: runs.using, main: runs.main, pre: runs.pre, post: runs.post, preIf: runs.preIf, postIf: runs.postIf } };
 }
 
-function compositeStep(step: Step, index: number, raw: MappingToken): StepDef {
-  const s = step as Step & { if?: { expression: string }; uses?: { value: string } | string; run?: TemplateToken; env?: TemplateToken };
-  const uses = typeof s.uses === 'string' ? s.uses : s.uses?.value;
-  return {
-    index,
-    id: step.id || `__${uses ? 'uses' : 'run'}_${index}`,
-    idGenerated: !step.id,
-    name: step.name,
-    if: s.if?.expression ?? 'success()',
-    uses,
-    run: s.run,
-    with: raw.find('with'),
-    env: s.env,
-    shell: raw.find('shell'),
-    workingDirectory: raw.find('working-directory'),
-    timeoutMinutes: raw.find('timeout-minutes'),
-    continueOnError: raw.find('continue-on-error'),
-    position: { line: raw.line ?? 1, col: raw.col ?? 1 },
-  };
-}
-
-function diagnostic(file: string, message: string): Diagnostic {
-  const m = POSITIONED.exec(message);
-  return m ? { file, line: Number(m[2]), col: Number(m[3]), code: 'ACTION_MANIFEST', message: m[4] } : { file, code: 'ACTION_MANIFEST', message };
-}

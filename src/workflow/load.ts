@@ -101,15 +101,17 @@ function toJobDef(job: Job | ReusableWorkflowJob, raw: MappingToken): JobDef {
   };
 }
 
-function toStepDef(step: Step, index: number, raw: MappingToken): StepDef {
-  const s = step as Step & { if?: { expression: string }; uses?: { value: string }; run?: TemplateToken; env?: TemplateToken };
+/** A converted step plus the fields GitHub's converter drops; shared with composite actions' steps. */
+export function toStepDef(step: Step, index: number, raw: MappingToken): StepDef {
+  const s = step as Step & { if?: { expression: string }; uses?: { value: string } | string; run?: TemplateToken; env?: TemplateToken };
+  const uses = typeof s.uses === 'string' ? s.uses : s.uses?.value;
   return {
     index,
-    id: step.id,
+    id: step.id || `__${uses ? 'uses' : 'run'}_${index}`,
     idGenerated: raw.find('id') === undefined,
     name: step.name,
     if: s.if?.expression ?? 'success()',
-    uses: s.uses?.value,
+    uses,
     run: s.run,
     with: raw.find('with'),
     env: s.env,
@@ -146,10 +148,11 @@ function scalar(token: TemplateToken | undefined): string | undefined {
   return token && 'value' in token ? String((token as { value: unknown }).value) : undefined;
 }
 
-function positioned(file: string, message: string): Diagnostic {
+/** The parser's `file (Line: n, Col: m): text` messages as diagnostics; shared with action.yml loading. */
+export function positioned(file: string, message: string, code = 'SCHEMA'): Diagnostic {
   const m = POSITIONED.exec(message);
-  if (!m) return { file, code: 'SCHEMA', message: message.startsWith(file + ': ') ? message.slice(file.length + 2) : message };
-  return { file, line: Number(m[1]), col: Number(m[2]), code: 'SCHEMA', message: m[3] };
+  if (!m) return { file, code, message: message.startsWith(file + ': ') ? message.slice(file.length + 2) : message };
+  return { file, line: Number(m[1]), col: Number(m[2]), code, message: m[3] };
 }
 
 /** YAML syntax errors come as `file: text at line L, column C:` from the yaml package. */
