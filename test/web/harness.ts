@@ -54,6 +54,8 @@ export async function startWebServer(args: string[] = []): Promise<WebServer> {
       method: init.method ?? 'GET',
       headers: { authorization: `Bearer ${init.token ?? adminToken}`, 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    }).catch((e) => {
+      throw new Error(`${init.method ?? 'GET'} ${path}: ${e}; nexus serve said: ${stderr.slice(-2000)}`);
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${text}`);

@@ -26,6 +26,18 @@ async function latestRun(project: string): Promise<RunJson> {
 
 /** Marks the page so a reload (which would drop the mark) cannot pass unnoticed. */
 const mark = (page: Page) => page.evaluate(() => ((window as unknown as { nexusMark: number }).nexusMark = 42));
+/** Buttons, links and fields without an accessible name (text, aria-label or a <label>). */
+const unlabelled = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('button, a[href], input, select, textarea')]
+      .filter((e) => {
+        const el = e as HTMLInputElement;
+        const named = (el.textContent ?? '').trim() || el.getAttribute('aria-label') || el.getAttribute('title') || (el.labels?.length ?? 0) > 0;
+        return !named;
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+
 const marked = (page: Page) => page.evaluate(() => (window as unknown as { nexusMark?: number }).nexusMark === 42);
 
 test('a push makes a run appear and turn green without a reload', async () => {
@@ -92,6 +104,13 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   await page.getByRole('button', { name: /Preparing/ }).click();
   await page.locator('.log-line', { hasText: 'inside the group' }).waitFor();
   await screenshot(page, 'run-page');
+  assert.deepEqual(await unlabelled(page), []);
+  // Keyboard: the search field takes a query, Enter steps to the next match.
+  await page.getByLabel('Search log').focus();
+  await page.keyboard.type('group');
+  await page.getByTestId('match-count').filter({ hasText: /^1 of 2$/ }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('match-count').filter({ hasText: /^2 of 2$/ }).waitFor();
   const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
   await narrow.goto(page.url());
   await narrow.locator('.log-line.target').waitFor();
@@ -167,6 +186,7 @@ test('the Run workflow form is built from the declared inputs and dispatches wit
   await form.getByLabel('Version bump').selectOption('minor');
   await form.getByLabel('Dry run').check();
   await form.getByLabel('Release note').fill('from the browser');
+  assert.deepEqual(await unlabelled(page), []);
   await form.getByRole('button', { name: 'Run workflow' }).click();
   await page.waitForURL(/\/p\/dispatch\/runs\/\d+/);
   const id = Number(/runs\/(\d+)/.exec(page.url())![1]);
@@ -204,5 +224,6 @@ test('the deployments page lists environments with their protection rules from t
   assert.match(await production.innerText(), /Required reviewers: any one of team release-managers \(lead\)[\s\S]*may not approve[\s\S]*Wait timer: 5m/);
   assert.match(await page.locator('[data-env="staging"]').innerText(), /Only these refs deploy: main/);
   await screenshot(page, 'approvals-page');
+  assert.deepEqual(await unlabelled(page), []);
   await page.context().close();
 });
