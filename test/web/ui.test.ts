@@ -1,6 +1,7 @@
 /** The web UI end to end: a real `nexus serve`, real git pushes, Debian's Chromium. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signedInPage, startWebServer, until, type WebServer } from './harness.js';
 
@@ -111,6 +112,11 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   await page.getByTestId('match-count').filter({ hasText: /^1 of 2$/ }).waitFor();
   await page.keyboard.press('Enter');
   await page.getByTestId('match-count').filter({ hasText: /^2 of 2$/ }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download raw' }).click()]);
+  assert.equal(download.suggestedFilename(), 'broken.log');
+  const raw = await readFile((await download.path())!, 'utf8');
+  assert.match(raw, /##\[group\]Preparing\ninside the group\n##\[endgroup\]/);
+  assert.match(raw, /Type mismatch in app/);
   const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
   await narrow.goto(page.url());
   await narrow.locator('.log-line.target').waitFor();
@@ -226,4 +232,14 @@ test('the deployments page lists environments with their protection rules from t
   await screenshot(page, 'approvals-page');
   assert.deepEqual(await unlabelled(page), []);
   await page.context().close();
+  // The dark theme follows the system setting.
+  const dark = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await dark.addInitScript((t) => sessionStorage.setItem('nexus.token', t), server.adminToken);
+  const night = await dark.newPage();
+  await night.goto(`${server.url}/p/envs/deployments`);
+  await night.locator('[data-env="production"]').waitFor();
+  const [bg, fg] = await night.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+  assert.deepEqual([bg, fg], ['rgb(13, 17, 23)', 'rgb(230, 237, 243)']);
+  await screenshot(night, 'approvals-page-dark');
+  await dark.close();
 });
