@@ -89,6 +89,8 @@ interface JobState {
   tolerated: Set<string>;
   /** A reusable-workflow job's outputs (its results are the called jobs'). */
   outputs?: Record<string, string>;
+  /** Instance keys in matrix order: the report lists them so, as GitHub does, not as they finished. */
+  order?: string[];
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunReport> {
@@ -128,6 +130,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     }
     const { failFast, maxParallel, scope } = start;
     const instances = start.instances.filter((i) => matchesFilter(i.matrix, options.matrixFilter));
+    state.order = instances.map((i) => i.key);
 
     const matrixSlots = new Semaphore(maxParallel);
     const siblings = new AbortController();
@@ -256,7 +259,11 @@ function matchesFilter(matrix: Record<string, unknown> | null, filter: Record<st
 }
 
 function orderResults(plan: Plan, states: Map<string, JobState>): JobResult[] {
-  return plan.jobs.flatMap((p) => [...states.get(p.id)!.results].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true })));
+  return plan.jobs.flatMap((p) => {
+    const { results, order = [] } = states.get(p.id)!;
+    const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+    return [...results].sort((a, b) => rank(a.key) - rank(b.key));
+  });
 }
 
 function repoName(repository: string): string {

@@ -30,6 +30,8 @@ test("-l lists the spec's ci.yml as 14 jobs, stage by stage, with GitHub's names
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     assert.equal(report.jobs.length, 14);
+    // The report lists jobs as the plan does: matrix instances in matrix order, not as they finished.
+    assert.deepEqual(report.jobs.map((j: { key: string }) => j.key), rows.map((r) => r.split(' | ')[1]));
     assert.ok(report.jobs.every((j: { conclusion: string }) => j.conclusion === 'success'));
     assert.match(dry.stdout, /dry run: not executed/);
     assert.doesNotMatch(dry.stdout, /^\S+ {3}\$ /m, 'no script was started');
