@@ -170,6 +170,7 @@ test('the UI is served at / with SPA fallback, long-cached hashed assets and a s
   assert.equal(api.status, 404);
   assert.match(api.headers.get('content-type') ?? '', /json/);
   assert.equal((await fetch(`${server.url}/assets/..%2f..%2fpackage.json`)).status, 404, 'nothing outside the built UI is served');
+  assert.equal((await fetch(`${server.url}/assets/%E0%A4%A.js`)).status, 404, 'a malformed escape is a 404, not a 500');
 });
 
 test('the Run workflow form is built from the declared inputs and dispatches with them', async () => {

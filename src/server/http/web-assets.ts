@@ -45,7 +45,12 @@ export function webAssets(root = DEFAULT_ROOT): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || OTHER_SURFACES.test(path)) return next();
-    let rel = decodeURIComponent(path).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = decodeURIComponent(path).replace(/^\/+/, '');
+    } catch {
+      return next(); // a malformed %-escape names no file
+    }
     let file = rel && !rel.endsWith('/') ? load(rel) : undefined;
     const asset = rel.startsWith('assets/');
     if (!file) {
