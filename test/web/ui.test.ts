@@ -53,6 +53,10 @@ test('a push makes a run appear and turn green without a reload', async () => {
   assert.equal(await page.locator('tr[data-run]').count(), 1);
   assert.match(await page.locator('tr[data-run]').innerText(), /CI[\s\S]*main[\s\S]*push[\s\S]*dev/);
   assert.ok(await marked(page), 'the page was not reloaded');
+  // The commit link opens its checks, named as branch protection reads them.
+  await page.locator('tr[data-run] td[data-label="Commit"] a').click();
+  await page.getByTestId('checks-summary').filter({ hasText: 'All 1 checks passed' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'hello' }).count(), 1);
   await page.context().close();
 });
 
