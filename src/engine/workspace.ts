@@ -17,6 +17,8 @@ export interface RepositorySource {
   sha?: string;
   /** Nexus's data folder: its untracked contents are never copied into a workspace. */
   dataDir?: string;
+  /** Untracked files never copied either: the local secret file (`.secrets`) holds secrets in clear. */
+  exclude?: string[];
 }
 
 export async function isGitRepository(dir: string): Promise<boolean> {
@@ -43,12 +45,15 @@ export async function copyRepository(source: RepositorySource, dest: string): Pr
     const list = async (...args: string[]) => (await exec('git', ['ls-files', '-z', ...args], { cwd: source.root, maxBuffer: 256 * 1024 * 1024 })).stdout.split('\0').filter(Boolean);
     // Tracked files always; untracked ones unless they are Nexus's own data (runs, caches, workspaces).
     const tracked = await list('--cached');
-    const untracked = (await list('--others', '--exclude-standard')).filter((f) => !dataPrefix || !f.startsWith(dataPrefix));
+    const excluded = new Set((source.exclude ?? []).map((f) => relative(source.root, f)));
+    const untracked = (await list('--others', '--exclude-standard')).filter((f) => (!dataPrefix || !f.startsWith(dataPrefix)) && !excluded.has(f));
     const files = [...new Set([...tracked, ...untracked])].join('\0');
     await pipe(['tar', '-c', '--null', '--ignore-failed-read', '-T', '-', '-f', '-'], source.root, dest, files);
     return;
   }
-  const excludes = dataPrefix && !dataPrefix.startsWith('..') ? [`--exclude=./${dataPrefix.slice(0, -1)}`] : [];
+  const excludes = [dataPrefix?.slice(0, -1), ...(source.exclude ?? []).map((f) => relative(source.root, f))]
+    .filter((f): f is string => !!f && !f.startsWith('..'))
+    .map((f) => `--exclude=./${f}`);
   await pipe(['tar', '-c', ...excludes, '--exclude=./node_modules', '-f', '-', '.'], source.root, dest);
 }
 

@@ -22,8 +22,8 @@ test('secrets are masked in every output, also split across writes, multi-line, 
   const run = await runWorkflow({
     args: ['-s', `TOKEN=${TOKEN}`, '-s', 'FROM_ENV'],
     env: { FROM_ENV: SPLIT },
-    // As users keep it: ignored by git, so never copied into a workspace.
-    files: { '.gitignore': '.secrets\n', '.secrets': `MULTI="${MULTI.join('\\n')}"\n` },
+    // Not committed and not git-ignored either: still never copied into a workspace.
+    untracked: { '.secrets': `MULTI="${MULTI.join('\\n')}"\n` },
     workflow: `
 on: push
 jobs:

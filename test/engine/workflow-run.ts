@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport, JobResult, StepResult } from '../../src/engine/results.js';
-import { gitRepo, runNexus, tempDir, type CliResult } from '../helpers/cli.js';
+import { gitRepo, runNexus, tempDir, writeTree, type CliResult } from '../helpers/cli.js';
 
 export interface WorkflowRun extends CliResult {
   dir: string;
@@ -17,6 +17,8 @@ export interface RunSpec {
   workflow: string;
   args?: string[];
   files?: Record<string, string>;
+  /** Written after the commit: present in the working tree, unknown to git. */
+  untracked?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   /** Looks at the repository (and its .nexus data folder) before it is removed. */
@@ -28,6 +30,7 @@ export async function runWorkflow(spec: RunSpec): Promise<WorkflowRun> {
   const { dir, cleanup } = tempDir('nexus-engine-');
   try {
     gitRepo(dir, { '.github/workflows/test.yml': spec.workflow, ...spec.files });
+    writeTree(dir, spec.untracked ?? {});
     const reportPath = join(dir, 'report.json');
     const result = await runNexus(['run', ...(spec.args ?? []), '--json', reportPath], { cwd: dir, env: spec.env, timeoutMs: spec.timeoutMs });
     const reportText = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '';

@@ -140,7 +140,7 @@ export const runCommand: Command = {
           workRoot,
           toolCache: join(dataDir, 'tool-cache'),
           dataDir,
-          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, dataDir }, ws),
+          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, dataDir, exclude: secretFile ? [resolve(io.cwd, secretFile)] : [] }, ws),
           masker,
           hostEnv: { ...stringEnv(io.env), ...extraEnv },
           actions,
