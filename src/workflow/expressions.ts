@@ -4,7 +4,6 @@
  */
 import { Evaluator, Lexer, Parser, data, type Expr } from '@actions/expressions';
 import { truthy } from '@actions/expressions/result';
-import { TokenType, type Token } from '@actions/expressions/lexer';
 import type { FunctionDefinition, FunctionInfo } from '@actions/expressions/funcs/info';
 import { NexusError } from '../errors.js';
 
@@ -35,24 +34,14 @@ export function compileExpression(source: string): Expr {
   let expr = cache.get(source);
   if (!expr) {
     try {
-      const tokens = unescapeStrings(new Lexer(source).lex().tokens);
-      expr = new Parser(tokens, [...CONTEXT_NAMES], HOST_FUNCTION_INFO).parse();
+      const lexed = new Lexer(source).lex();
+      expr = new Parser(lexed.tokens, [...CONTEXT_NAMES], HOST_FUNCTION_INFO).parse();
     } catch (e) {
       throw new NexusError('EXPRESSION', `invalid expression '${source}': ${e instanceof Error ? e.message : String(e)}`);
     }
     cache.set(source, expr);
   }
   return expr;
-}
-
-/**
- * The lexer unescapes only the first `''` of a string literal (`value.replace("''", "'")`), so
- * `'it''s ''x'''` would read `it's 'x''`. GitHub's parser turns every script that mixes text and
- * `${{ }}` into a `format('...')` literal, so any script with two single quotes was corrupted.
- */
-function unescapeStrings(tokens: Token[]): Token[] {
-  for (const t of tokens) if (t.type === TokenType.STRING) t.value = t.lexeme.slice(1, -1).replaceAll("''", "'");
-  return tokens;
 }
 
 /** Converts plain JSON-like values into the expression library's data model. */
