@@ -20,14 +20,24 @@ export class RunnerClient {
     private readonly token: string,
   ) {}
 
-  async call<T>(path: string, body: unknown, opts: CallOptions = {}): Promise<T | undefined> {
+  call<T>(path: string, body: unknown, opts: CallOptions = {}): Promise<T | undefined> {
+    return this.send<T>(path, 'application/json', JSON.stringify(body), opts);
+  }
+
+  /** A log chunk goes as the raw body; its lease and sequence number ride in the query. */
+  appendLog(lease: { jobId: number; attempt: number; leaseToken: number }, seq: number, data: string, opts: CallOptions = {}): Promise<{ stored: number } | undefined> {
+    const q = new URLSearchParams({ attempt: String(lease.attempt), leaseToken: String(lease.leaseToken), seq: String(seq) });
+    return this.send(`/jobs/${lease.jobId}/logs?${q}`, 'text/plain; charset=utf-8', data, opts);
+  }
+
+  private async send<T>(path: string, type: string, body: string, opts: CallOptions): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
         res = await fetch(`${this.server}/api/runner/v1${path}`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
+          headers: { authorization: `Bearer ${this.token}`, 'content-type': type },
+          body,
           signal: opts.signal,
         });
       } catch (e) {

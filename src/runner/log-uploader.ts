@@ -2,7 +2,7 @@ import type { Lease } from '../store/types.js';
 import { jitteredBackoff, sleep } from './backoff.js';
 import { LeaseLostError, type RunnerClient } from './client.js';
 
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 const FLUSH_MS = 200;
 
 /**
@@ -24,6 +24,11 @@ export class LogUploader {
     private readonly lease: Lease,
     private readonly signal: AbortSignal,
   ) {}
+
+  /** Chunks cut but not yet stored by the server (a producer may wait on this to bound memory). */
+  get backlog(): number {
+    return this.unacked.length;
+  }
 
   push(line: string): void {
     if (this.lost) return;
@@ -48,7 +53,7 @@ export class LogUploader {
     while (this.unacked.length && !this.lost && !this.signal.aborted) {
       const chunk = this.unacked[0];
       try {
-        const reply = await this.client.call<{ stored: number }>(`/jobs/${this.lease.jobId}/logs`, { ...this.lease, seq: chunk.seq, data: chunk.data }, { signal: this.signal });
+        const reply = await this.client.appendLog(this.lease, chunk.seq, chunk.data, { signal: this.signal });
         failures = 0;
         while (this.unacked.length && this.unacked[0].seq < reply!.stored) this.unacked.shift();
       } catch (e) {

@@ -11,6 +11,7 @@ import { compileServerConfig, type ServerConfig, type ServerOptions } from './co
 import type { ServerContext } from './context.js';
 import { syncSchedules } from './cron.js';
 import { handleGit } from './git/git-route.js';
+import { ingestLog, LOG_PATH } from './http/log-ingest.js';
 import { Repos } from './git/repos.js';
 import type { Pipeline } from './pipeline.js';
 import { Scheduler } from './scheduler.js';
@@ -50,14 +51,15 @@ export async function startServer(options: ServerOptions, deps: { pipeline: Pipe
   const scheduler = new Scheduler(store, repos, deps.pipeline, () => url);
   const ctx: ServerContext = { store, repos, scheduler, pipeline: deps.pipeline, config, url: () => url, log };
   const listener = getRequestListener(createApp(ctx).fetch);
+  const failed = (what: string, res: import('node:http').ServerResponse) => (e: unknown) => {
+    log(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  };
   const http: Server = createServer((req, res) => {
-    if (req.url?.startsWith('/git/')) {
-      handleGit(ctx, req, res).catch((e) => {
-        log(`git: ${e instanceof Error ? e.message : String(e)}`);
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
-    } else void listener(req, res);
+    if (req.url?.startsWith('/git/')) handleGit(ctx, req, res).catch(failed('git', res));
+    else if (req.method === 'POST' && LOG_PATH.test(req.url ?? '')) ingestLog(ctx, req, res).catch(failed('log ingestion', res));
+    else void listener(req, res);
   });
   http.keepAliveTimeout = Math.max(config.pollTimeoutMs + 5000, 5000);
   http.requestTimeout = 0;

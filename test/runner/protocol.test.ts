@@ -20,6 +20,11 @@ before(async () => {
 after(() => h.close());
 
 const rpc = (path: string, body: unknown) => call(h.url, 'POST', `/api/runner/v1${path}`, body, runnerToken);
+const appendLog = async (jobId: number, lease: { attempt: number; leaseToken: number }, seq: number, data: string) => {
+  const q = new URLSearchParams({ attempt: String(lease.attempt), leaseToken: String(lease.leaseToken), seq: String(seq) });
+  const res = await fetch(`${h.url}/api/runner/v1/jobs/${jobId}/logs?${q}`, { method: 'POST', headers: { authorization: `Bearer ${runnerToken}` }, body: data });
+  return res.json();
+};
 const register = async (labels: string[]) => (await rpc('/register', { name: 'test', labels, capacity: 1 })).body;
 
 test('a long-poll is woken at once by a queued job, two racing runners get it exactly once, and the queue says why it waits', async () => {
@@ -43,9 +48,10 @@ test('a long-poll is woken at once by a queued job, two racing runners get it ex
   const results = await Promise.all(polls);
   clearInterval(heartbeats);
   assert.deepEqual(results.map((r) => r.status).sort(), [200, 204], 'exactly one runner got the job');
-  assert.deepEqual((await rpc(`/jobs/${job.id}/logs`, { ...lease, seq: 0, data: 'line 1' })).body, { stored: 1 });
-  assert.deepEqual((await rpc(`/jobs/${job.id}/logs`, { ...lease, seq: 0, data: 'line 1' })).body, { stored: 1 }, 'a retried chunk is not stored twice');
-  assert.deepEqual((await rpc(`/jobs/${job.id}/logs`, { ...lease, seq: 5, data: 'line 6' })).body, { stored: 1 }, 'a gap is refused');
+  assert.deepEqual(await appendLog(job.id, lease, 0, 'line 1'), { stored: 1 });
+  assert.deepEqual(await appendLog(job.id, lease, 0, 'line 1'), { stored: 1 }, 'a retried chunk is not stored twice');
+  assert.deepEqual(await appendLog(job.id, lease, 5, 'line 6'), { stored: 1 }, 'a gap is refused');
+  assert.equal((await appendLog(job.id, { ...lease, leaseToken: lease.leaseToken + 7 }, 1, 'x')).error.code, 'STALE_LEASE');
   assert.equal((await rpc(`/jobs/${job.id}/heartbeat`, lease)).body.cancel, false);
   assert.equal((await h.api('POST', `/api/jobs/${job.id}/cancel`)).status, 202);
   assert.equal((await rpc(`/jobs/${job.id}/heartbeat`, lease)).body.cancel, true, 'cancellation arrives in the heartbeat reply');

@@ -75,12 +75,6 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     return c.json({ cancel: job.cancelRequested, leaseExpiresAt: job.leaseExpiresAt });
   });
 
-  app.post('/jobs/:id/logs', async (c) => {
-    const b = await jsonBody(c);
-    const stored = await store.appendLog(leaseOf(c.req.param('id'), b), int(b.seq, 'seq'), typeof b.data === 'string' ? b.data : str(b.data, 'data'));
-    return c.json({ stored });
-  });
-
   app.post('/jobs/:id/steps', async (c) => {
     const b = await jsonBody(c);
     const status = b.status === 'completed' ? 'completed' : 'in_progress';
