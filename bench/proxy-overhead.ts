@@ -134,7 +134,7 @@ try {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const summary = (name: keyof typeof targets) => ({ rps: median(results[name].map((x) => x.rps)), p99: median(results[name].map((x) => x.p99Ms)) });
+  const summary = (name: keyof typeof targets) => ({ rps: median(results[name].map((x) => x.rps)), p99: median(results[name].map((x) => x.p99Ms)), rounds: results[name].map((x) => `${x.rps}/${x.p99Ms}`).join(' ') });
   const d = summary('direct');
   const failed = Object.values(results).flat().reduce((n, x) => n + x.failed, 0);
   console.log(`proxy overhead (${client}, ${connections} keep-alive connections, service answers after ${delay} ms, ${rounds} x ${values.seconds} s each, medians; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${execFileSync('nproc').toString().trim()} cores):`);
@@ -144,6 +144,7 @@ try {
     const versus = name === 'direct' ? '' : `  (${round(s.rps / d.rps)}x, p99 +${round(s.p99 - d.p99)} ms)`;
     const hop = name === 'direct' ? '' : `, ${name} ${perRequest(name, cpu[name].hop)} µs`;
     console.log(`  ${name.padEnd(8)} ${String(s.rps).padStart(6)} req/s  p99 ${s.p99} ms${versus}; CPU per request: service ${perRequest(name, cpu[name].service)} µs${hop}`);
+    console.log(`           rounds (req/s / p99 ms): ${s.rounds}`);
   }
   const p = summary('proxied');
   const ratio = round(p.rps / d.rps);
