@@ -2,6 +2,7 @@
  * What the server hands a runner for one job, and what the runner reports back. JSON on the wire
  * (docs/runner-protocol.md); the executor turns it into one engine `runJob` call.
  */
+import type { RunInfo } from '../engine/index.js';
 import type { Conclusion } from '../store/types.js';
 
 export interface NeedOutcome {
@@ -9,23 +10,8 @@ export interface NeedOutcome {
   outputs: Record<string, string>;
 }
 
-/** The run as the engine's `github` context sees it. */
-export interface RunContext {
-  runId: string;
-  runNumber: number;
-  runAttempt: number;
-  workflowName: string;
-  workflowFile: string;
-  eventName: string;
-  event: Record<string, unknown>;
-  sha: string;
-  ref: string;
-  repository: string;
-  actor: string;
-  serverUrl: string;
-  baseRef?: string;
-  headRef?: string;
-}
+/** The run as the engine's `github` context sees it (the event file's path is the runner's to choose). */
+export type RunContext = Omit<RunInfo, 'eventPath'>;
 
 export interface Assignment {
   job: {

@@ -96,23 +96,12 @@ export interface NewJob {
   environment?: string | null;
 }
 
-export interface NewRun {
-  projectId: number;
-  workflowPath: string;
-  workflowName: string;
-  event: string;
-  ref: string;
-  sha: string;
-  payload: unknown;
-  inputs: Record<string, unknown>;
-  actor: string;
-  status: RunStatus;
+export type NewRun = Pick<Run, 'projectId' | 'workflowPath' | 'workflowName' | 'event' | 'ref' | 'sha' | 'payload' | 'inputs' | 'actor' | 'status' | 'plan'> & {
   reason?: string | null;
   concurrencyGroup?: string | null;
   cancelInProgress?: boolean;
-  plan: unknown;
   jobs: NewJob[];
-}
+};
 
 export interface Step {
   jobId: number;
