@@ -94,7 +94,7 @@ interface Exchange {
   socket: UpstreamSocket;
   method: string;
   started: number;
-  /** The request head, kept to resend a bodyless request once if a reused connection turns out dead. */
+  /** The request head, kept to resend an idempotent bodyless request once if a reused connection turns out dead. */
   resend: Buffer | undefined;
   /** The request body still arriving from the client; undefined once the request is wholly sent. */
   requestBody: BodyTracker | undefined;
@@ -107,6 +107,9 @@ interface Exchange {
   /** Bytes of the response already passed to the client. */
   answered: boolean;
 }
+
+/** Requests safe to send twice when a reused connection dies before answering. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const UNAVAILABLE = Buffer.from('HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: 17\r\n\r\nno live revision\n', 'latin1');
 
@@ -198,7 +201,7 @@ class ClientConnection {
       socket,
       method: head.method,
       started: performance.now(),
-      resend: head.body === 'none' ? sent : undefined,
+      resend: head.body === 'none' && IDEMPOTENT.has(head.method) ? sent : undefined,
       requestBody,
       requestClose: head.close || head.upgrade,
       head: undefined,

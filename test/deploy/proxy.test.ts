@@ -168,3 +168,58 @@ test('pipelined requests are answered in order; an unframed response ends the co
   assert.match(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), /x-nexus-revision: 2\r\n\r\nuntil close$/);
   assert.equal(proxy.metricsFor(2).totals().requests, 1);
 });
+
+test('a reused connection that dies before answering: an idempotent request is resent once, others get a 502', async (t) => {
+  // Answers the first request of each connection, then drops the connection when the next one arrives.
+  const svc = net.createServer((s) => {
+    let seen = 0;
+    s.on('data', () => (seen++ === 0 ? s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok') : s.destroy()));
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => svc.listen(0, '127.0.0.1', r));
+  const proxy = new RevisionProxy();
+  const port = await proxy.listen();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(async () => {
+    agent.destroy();
+    svc.close();
+    await proxy.close();
+  });
+  proxy.switchTo({ revision: 1, port: (svc.address() as AddressInfo).port });
+  assert.equal((await request(port, agent)).body, 'ok');
+  assert.equal((await request(port, agent)).body, 'ok', 'resent on a fresh connection');
+  const del = await request(port, agent, { method: 'DELETE' });
+  assert.equal(del.status, 502, 'a DELETE is not sent twice');
+  assert.deepEqual([proxy.metricsFor(1).totals().requests, proxy.metricsFor(1).totals().connectionErrors], [3, 1]);
+});
+
+test('an Upgrade answered with 101 joins the two connections (WebSocket-style), counted as one request', async (t) => {
+  const server = http.createServer((_req, res) => res.end('plain'));
+  server.on('upgrade', (_req, socket: net.Socket, head: Buffer) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+    if (head.length) socket.write(head);
+    socket.pipe(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const proxy = new RevisionProxy();
+  const port = await proxy.listen();
+  t.after(async () => {
+    server.closeAllConnections();
+    server.close();
+    await proxy.close();
+  });
+  proxy.switchTo({ revision: 5, port: (server.address() as AddressInfo).port });
+  const got = await new Promise<string>((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nearly|'));
+    let text = '';
+    s.on('data', (c) => {
+      text += c.toString('latin1');
+      if (text.endsWith('early|')) s.write('later');
+      if (text.endsWith('later')) s.destroy(), resolve(text);
+    });
+    s.on('error', reject);
+  });
+  assert.match(got, /^HTTP\/1.1 101 Switching Protocols\r\n[^]*x-nexus-revision: 5\r\n\r\nearly\|later$/);
+  assert.equal(proxy.metricsFor(5).totals().requests, 1);
+  assert.equal(await proxy.drained(5, 1000), true);
+});
