@@ -2,7 +2,7 @@ import type { Lease } from '../store/types.js';
 import { jitteredBackoff, sleep } from './backoff.js';
 import { LeaseLostError, type RunnerClient } from './client.js';
 
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 2 * 1024 * 1024;
 const FLUSH_MS = 200;
 
 /**
