@@ -1,0 +1,106 @@
+/**
+ * The acceptance run of the reference monorepo (issue 7): the spec's whole pipeline through `nexus run` on this
+ * machine, push to main with production approved up front, then the scheduled security scan. Slow by nature
+ * (several npm ci, builds, two deploys, Chromium): minutes, not seconds.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DeployDaemonClient } from '../../src/deploy/index.js';
+import { repoRoot, runNexus, tempDir } from '../helpers/cli.js';
+
+interface JobReport {
+  key: string;
+  conclusion: string;
+  outputs: Record<string, string>;
+  steps: { name: string; conclusion: string }[];
+}
+
+const MINUTES = 60_000;
+
+/** A Slack incoming-webhook stand-in that keeps every payload it is sent. */
+async function slackReceiver() {
+  const payloads: { text: string; blocks: { text: { text: string } }[] }[] = [];
+  const server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    payloads.push(JSON.parse(body));
+    res.end('ok');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, payloads, close: () => server.close() };
+}
+
+test('the Nexus pipeline runs all seven stages green, then the security scan reports what it can reach', { timeout: 40 * MINUTES }, async (t) => {
+  const work = tempDir('nexus-example-');
+  const project = join(work.dir, 'nexus');
+  const data = join(work.dir, 'data');
+  const slack = await slackReceiver();
+  t.after(async () => {
+    await (await DeployDaemonClient.find(data))?.shutdown(true);
+    slack.close();
+    work.cleanup();
+  });
+  execFileSync('bash', [join(repoRoot, 'examples/nexus/scripts/as-repository.sh'), project], { stdio: 'ignore' });
+
+  const run = await runNexus(
+    ['run', 'push', '--approve', 'production', '--data', data, '--json', join(work.dir, 'ci.json'), '-s', `SLACK_WEBHOOK_URL=${slack.url}`],
+    { cwd: project, timeoutMs: 35 * MINUTES },
+  );
+  assert.equal(run.code, 0, run.stdout.slice(-6000) + run.stderr);
+  const report = JSON.parse(readFileSync(join(work.dir, 'ci.json'), 'utf8')) as { conclusion: string; jobs: JobReport[] };
+  assert.equal(report.conclusion, 'success');
+  assert.equal(report.jobs.length, 14);
+  for (const job of report.jobs) assert.equal(job.conclusion, 'success', job.key);
+
+  // Stage 4 ran on the bundles, E2E ran against staging, production went blue/green with a smoke test per service.
+  assert.match(run.stdout, /\[deploy-staging\]\s+✔ when execution goes down, orchestration says so/);
+  const stagingUrl = report.jobs.find((j) => j.key === 'deploy-staging')!.outputs.url;
+  assert.match(stagingUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const e2e = report.jobs.find((j) => j.key === 'e2e-tests')!;
+  assert.equal(e2e.steps.find((s) => s.name === 'Run Playwright E2E tests')?.conclusion, 'success');
+  assert.equal(run.stdout.match(/\[deploy-production\]\s+smoke test passed/g)?.length, 5);
+
+  // Slack heard both deployments, and the production link serves the page with its whole back end behind it.
+  assert.deepEqual(slack.payloads.map((p) => p.text), [
+    `✅ Staging deployment complete: ${execFileSync('git', ['rev-parse', 'HEAD'], { cwd: project, encoding: 'utf8' }).trim()}`,
+    '🚀 PRODUCTION DEPLOYMENT COMPLETE',
+  ]);
+  assert.ok(slack.payloads[0].blocks[0].text.text.includes(`<${stagingUrl}|View Staging>`));
+  const productionUrl = /<(http:\/\/127\.0\.0\.1:\d+)\|View Production>/.exec(slack.payloads[1].blocks[0].text.text)![1];
+  assert.notEqual(productionUrl, stagingUrl);
+  assert.match(await (await fetch(productionUrl)).text(), /id="root"/);
+  assert.deepEqual(await (await fetch(`${productionUrl}/api/status`)).json(), { bmad: 'ok', execution: 'ok' });
+
+  // The release is recorded, and the deployment records name every production service.
+  const release = JSON.parse(readFileSync(join(data, 'releases', 'v1.json'), 'utf8'));
+  assert.equal(release.name, 'Release v1');
+  const deployments = await runNexus(['deployments', '--env', 'production', '--json', '--data', data], { cwd: project });
+  assert.equal(deployments.code, 0, deployments.stderr);
+  const services = (JSON.parse(deployments.stdout) as { service: string }[]).map((d) => d.service).sort();
+  assert.deepEqual(services, ['bmad', 'execution', 'frontend', 'orchestration', 'voice']);
+
+  // The weekly scan: the secret scans run and upload SARIF; npm audit's refusal is reported as a step failure.
+  const scan = await runNexus(
+    ['run', 'schedule', '-W', '.github/workflows/security-scan.yml', '--data', data, '--json', join(work.dir, 'scan.json')],
+    { cwd: project, timeoutMs: 15 * MINUTES },
+  );
+  assert.doesNotMatch(scan.stderr, /\n\s+at /, 'no stack trace');
+  const scanJobs = (JSON.parse(readFileSync(join(work.dir, 'scan.json'), 'utf8')) as { jobs: JobReport[] }).jobs;
+  const conclusion = (key: string) => scanJobs.find((j) => j.key === key)?.conclusion;
+  assert.equal(conclusion('sast-scan'), 'success');
+  assert.equal(conclusion('docker-scan'), 'success');
+  const audit = scanJobs.find((j) => j.key === 'dependency-audit')!;
+  if (audit.conclusion !== 'success') {
+    assert.match(scan.stdout, /\[dependency-audit\]\s+npm (error|ERR!) audit/, 'npm says why the audit could not run');
+  }
+  const runs = readdirSync(join(data, 'artifacts'));
+  const sarif = runs.flatMap((r) => readdirSync(join(data, 'artifacts', r))).filter((a) => a.startsWith('sarif-'));
+  assert.deepEqual(sarif.sort(), ['sarif-docker-scan-__github_codeql-action', 'sarif-sast-scan-__github_codeql-action']);
+});
