@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
@@ -6,10 +6,30 @@ import type { AddressInfo } from 'node:net';
 import { RevisionProxy } from '../../src/deploy/proxy.js';
 import { freePort } from '../../src/deploy/supervisor.js';
 
-async function serve(handler: http.RequestListener): Promise<{ port: number; close: () => void }> {
+async function serve(handler: http.RequestListener, onUpgrade?: (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void): Promise<{ port: number; close: () => void }> {
   const server = http.createServer(handler);
+  if (onUpgrade) server.on('upgrade', onUpgrade);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as AddressInfo).port, close: () => server.close() && server.closeAllConnections() };
+}
+
+async function serveRaw(onConnection: (s: net.Socket) => void): Promise<{ port: number; close: () => void }> {
+  const server = net.createServer(onConnection);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+}
+
+/** A listening proxy and a one-connection keep-alive client agent, closed with `services` when the test ends. */
+async function setUp(t: TestContext, ...services: { close: () => void }[]): Promise<{ proxy: RevisionProxy; port: number; agent: http.Agent }> {
+  const proxy = new RevisionProxy();
+  const port = await proxy.listen();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(async () => {
+    agent.destroy();
+    for (const s of services) s.close();
+    await proxy.close();
+  });
+  return { proxy, port, agent };
 }
 
 interface Reply {
@@ -65,14 +85,7 @@ test('bodies of every framing pass through intact on reused keep-alive connectio
       req.on('end', () => res.setHeader('content-length', Buffer.concat(parts).length + 5).end(`echo:${Buffer.concat(parts)}`));
     }
   });
-  const proxy = new RevisionProxy();
-  const port = await proxy.listen();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  t.after(async () => {
-    agent.destroy();
-    svc.close();
-    await proxy.close();
-  });
+  const { proxy, port, agent } = await setUp(t, svc);
   proxy.switchTo({ revision: 7, port: svc.port });
   const first = await request(port, agent, { path: '/chunked' });
   assert.deepEqual([first.status, first.revision, first.body], [200, '7', 'one,two']);
@@ -95,17 +108,8 @@ test('bodies of every framing pass through intact on reused keep-alive connectio
 test('a keep-alive client moves to the new revision at its next request; the in-flight one finishes on the old', async (t) => {
   const blue = await serve((req, res) => setTimeout(() => res.end('blue'), req.url === '/slow' ? 200 : 0));
   const green = await serve((_req, res) => res.end('green'));
-  const proxy = new RevisionProxy();
-  const port = await proxy.listen();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  t.after(async () => {
-    agent.destroy();
-    other.destroy();
-    blue.close();
-    green.close();
-    await proxy.close();
-  });
+  const { proxy, port, agent } = await setUp(t, blue, green, { close: () => other.destroy() });
   proxy.switchTo({ revision: 1, port: blue.port });
   const before = await request(port, agent);
   assert.equal(before.body, 'blue');
@@ -128,14 +132,7 @@ test('connection errors: nothing listening gives a 502, a revision dying mid-res
     res.write('partial');
     setTimeout(() => res.destroy(), 10);
   });
-  const proxy = new RevisionProxy();
-  const port = await proxy.listen();
-  const agent = new http.Agent({ keepAlive: true });
-  t.after(async () => {
-    agent.destroy();
-    svc.close();
-    await proxy.close();
-  });
+  const { proxy, port, agent } = await setUp(t, svc);
   assert.match(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', /no live revision\n/), /^HTTP\/1.1 503 /);
   proxy.switchTo({ revision: 3, port: await freePort() });
   const refused = await request(port, agent);
@@ -150,42 +147,27 @@ test('connection errors: nothing listening gives a 502, a revision dying mid-res
 
 test('pipelined requests are answered in order; an unframed response ends the connection; bad requests get a 400', async (t) => {
   const svc = await serve((req, res) => res.end(`you asked ${req.url}`));
-  const unframed = net.createServer((s) => s.once('data', () => s.end('HTTP/1.1 200 OK\r\n\r\nuntil close')));
-  await new Promise<void>((r) => unframed.listen(0, '127.0.0.1', r));
-  const proxy = new RevisionProxy();
-  const port = await proxy.listen();
-  t.after(async () => {
-    svc.close();
-    unframed.close();
-    await proxy.close();
-  });
+  const unframed = await serveRaw((s) => s.once('data', () => s.end('HTTP/1.1 200 OK\r\n\r\nuntil close')));
+  const { proxy, port } = await setUp(t, svc, unframed);
   proxy.switchTo({ revision: 1, port: svc.port });
   const both = await raw(port, 'GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.match(both, /you asked \/a[^]*HTTP\/1.1 200 OK[^]*you asked \/b$/);
   assert.equal(both.match(/x-nexus-revision: 1\r\n/g)?.length, 2);
   assert.match(await raw(port, 'NONSENSE\r\n\r\n'), /^HTTP\/1.1 400 Bad Request[^]*bad request line/);
-  proxy.switchTo({ revision: 2, port: (unframed.address() as AddressInfo).port });
+  proxy.switchTo({ revision: 2, port: unframed.port });
   assert.match(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), /x-nexus-revision: 2\r\n\r\nuntil close$/);
   assert.equal(proxy.metricsFor(2).totals().requests, 1);
 });
 
 test('a reused connection that dies before answering: an idempotent request is resent once, others get a 502', async (t) => {
   // Answers the first request of each connection, then drops the connection when the next one arrives.
-  const svc = net.createServer((s) => {
+  const svc = await serveRaw((s) => {
     let seen = 0;
     s.on('data', () => (seen++ === 0 ? s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok') : s.destroy()));
     s.on('error', () => {});
   });
-  await new Promise<void>((r) => svc.listen(0, '127.0.0.1', r));
-  const proxy = new RevisionProxy();
-  const port = await proxy.listen();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  t.after(async () => {
-    agent.destroy();
-    svc.close();
-    await proxy.close();
-  });
-  proxy.switchTo({ revision: 1, port: (svc.address() as AddressInfo).port });
+  const { proxy, port, agent } = await setUp(t, svc);
+  proxy.switchTo({ revision: 1, port: svc.port });
   assert.equal((await request(port, agent)).body, 'ok');
   assert.equal((await request(port, agent)).body, 'ok', 'resent on a fresh connection');
   const del = await request(port, agent, { method: 'DELETE' });
@@ -194,21 +176,16 @@ test('a reused connection that dies before answering: an idempotent request is r
 });
 
 test('an Upgrade answered with 101 joins the two connections (WebSocket-style), counted as one request', async (t) => {
-  const server = http.createServer((_req, res) => res.end('plain'));
-  server.on('upgrade', (_req, socket: net.Socket, head: Buffer) => {
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
-    if (head.length) socket.write(head);
-    socket.pipe(socket);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const proxy = new RevisionProxy();
-  const port = await proxy.listen();
-  t.after(async () => {
-    server.closeAllConnections();
-    server.close();
-    await proxy.close();
-  });
-  proxy.switchTo({ revision: 5, port: (server.address() as AddressInfo).port });
+  const svc = await serve(
+    (_req, res) => res.end('plain'),
+    (_req, socket, head) => {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+      if (head.length) socket.write(head);
+      socket.pipe(socket);
+    },
+  );
+  const { proxy, port } = await setUp(t, svc);
+  proxy.switchTo({ revision: 5, port: svc.port });
   const got = await new Promise<string>((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1', () => s.write('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nearly|'));
     let text = '';
