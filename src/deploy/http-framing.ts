@@ -100,6 +100,8 @@ export function parseRequestHead(buf: Buffer, from = 0): RequestHead | undefined
   if (sp <= 0 || (version !== 'HTTP/1.1' && version !== 'HTTP/1.0')) throw new FramingError(`bad request line '${line.slice(0, 80)}'`);
   const f = fields(h.text, lineEnd < 0 ? h.text.length : lineEnd + 2);
   if (f.transferEncoding && !f.chunked) throw new FramingError('request Transfer-Encoding without chunked as the last coding');
+  // Both framings at once is how requests are smuggled past proxies that pick another one than the service.
+  if (f.transferEncoding && f.contentLength >= 0) throw new FramingError('request with both Transfer-Encoding and Content-Length');
   const body: BodyKind = f.chunked ? 'chunked' : f.contentLength > 0 ? 'length' : 'none';
   return { end: h.end, method: line.slice(0, sp), body, length: f.chunked ? 0 : Math.max(0, f.contentLength), close: closes(version, f.connection), upgrade: f.upgrade && f.connection.includes('upgrade') };
 }

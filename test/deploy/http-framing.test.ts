@@ -20,7 +20,7 @@ test('request heads: incomplete, bodies by Content-Length or chunked, connection
 });
 
 test('malformed request heads are refused, not guessed at', () => {
-  for (const bad of ['GET / HTTP/2.0\r\n\r\n', 'GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nno colon\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n']) {
+  for (const bad of ['GET / HTTP/2.0\r\n\r\n', 'GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nno colon\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n']) {
     assert.throws(() => parseRequestHead(b(bad)), FramingError, bad);
   }
   assert.throws(() => parseRequestHead(Buffer.alloc(70 * 1024, 'a')), /head too large/);
