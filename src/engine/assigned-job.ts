@@ -14,6 +14,7 @@ import { requireWorkflow } from '../workflow/load.js';
 import type { ActionHost } from './action-host.js';
 import type { RunInfo } from './github-context.js';
 import { executeJob, type JobObserver, type NeedResult } from './job.js';
+import { hostEnvironment } from './host-env.js';
 import { Masker } from './masker.js';
 import type { JobResult } from './results.js';
 
@@ -72,7 +73,7 @@ export async function runAssignedJob(a: JobAssignment, options: AssignedJobOptio
       vars: a.vars,
       inputs: a.inputs,
       masker,
-      hostEnv: options.hostEnv ?? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+      hostEnv: options.hostEnv ?? hostEnvironment(process.env),
       dataDir: options.dataDir,
       actions: options.actions,
       observer: options.observer,

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NexusError } from '../../errors.js';
 import { Masker } from '../../engine/masker.js';
+import { hostEnvironment } from '../../engine/host-env.js';
 import { runWorkflow } from '../../engine/run.js';
 import type { RunReport } from '../../engine/results.js';
 import { copyRepository } from '../../engine/workspace.js';
@@ -142,7 +143,7 @@ export const runCommand: Command = {
           dataDir,
           populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, dataDir, exclude: secretFile ? [resolve(io.cwd, secretFile)] : [] }, ws),
           masker,
-          hostEnv: { ...stringEnv(io.env), ...extraEnv },
+          hostEnv: { ...hostEnvironment(io.env), ...extraEnv },
           actions,
           callWorkflow,
           observer: progress,
@@ -195,6 +196,3 @@ function positiveInt(flag: string, text: string): number {
   return n;
 }
 
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
-}
