@@ -40,6 +40,8 @@ export interface JobOutcome {
   conclusion: Conclusion;
   outputs: Record<string, string>;
   reason?: string;
+  /** The step summaries, Markdown already masked by the engine. */
+  summary?: string;
 }
 
 export interface ExecutionObserver {

@@ -64,7 +64,7 @@ export class EngineExecutor implements JobExecutor {
           },
         },
       );
-      return { conclusion: result.conclusion, outputs: result.outputs, reason: result.reason };
+      return { conclusion: result.conclusion, outputs: result.outputs, reason: result.reason, summary: result.summary };
     } finally {
       rmSync(workRoot, { recursive: true, force: true });
     }

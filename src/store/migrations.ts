@@ -80,6 +80,12 @@ CREATE TABLE schedules (
   next_at BIGINT NOT NULL, PRIMARY KEY (project_id, workflow_path, cron));
 `,
   },
+  {
+    version: 2,
+    name: 'job step summaries',
+    // The job's step summaries (Markdown, masked by the engine) as the runner reported them at finish.
+    sql: `ALTER TABLE jobs ADD COLUMN summary TEXT;`,
+  },
 ];
 
 const PK: Record<Dialect, string> = {

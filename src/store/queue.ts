@@ -81,7 +81,7 @@ export async function heartbeat(driver: SqlDriver, lease: Lease, leaseMs: number
 export async function finishJob(
   driver: SqlDriver,
   lease: Lease,
-  result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null },
+  result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null },
 ): Promise<Job> {
   return driver.tx(async (db) => {
     const job = await jobRow(db, lease.jobId, true);
@@ -92,8 +92,8 @@ export async function finishJob(
     const now = Date.now();
     await db.run(
       `UPDATE jobs SET status = 'completed', conclusion = $2, outputs = $3, reason = $4, finished_at = $5,
-         billable_minutes = $6, lease_expires_at = NULL WHERE id = $1`,
-      [job.id, result.conclusion, JSON.stringify(result.outputs ?? {}), result.reason ?? null, now, result.conclusion === 'skipped' ? 0 : billableMinutes(job.startedAt, now)],
+         billable_minutes = $6, summary = $7, lease_expires_at = NULL WHERE id = $1`,
+      [job.id, result.conclusion, JSON.stringify(result.outputs ?? {}), result.reason ?? null, now, result.conclusion === 'skipped' ? 0 : billableMinutes(job.startedAt, now), result.summary || null],
     );
     return (await jobRow(db, job.id))!;
   });
@@ -126,7 +126,7 @@ export async function expireLeases(driver: SqlDriver, now: number): Promise<Expi
       outcome = 'retried';
       changed = await driver.run(
         `UPDATE jobs SET status = 'queued', attempt = attempt + 1, runner_id = NULL, lease_token = lease_token + 1,
-           lease_expires_at = NULL, deadline_at = NULL, started_at = NULL, log_count = 0, queued_at = $4,
+           lease_expires_at = NULL, deadline_at = NULL, started_at = NULL, log_count = 0, summary = NULL, queued_at = $4,
            reason = $5 WHERE id = $1 AND lease_token = $2 AND status = $3`,
         [...fence, now, `runner lost during attempt ${job.attempt}; retrying as attempt ${job.attempt + 1}`],
       );

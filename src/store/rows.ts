@@ -63,6 +63,7 @@ export const toJob = (r: Row): Job => ({
   concurrencyGroup: r.concurrency_group ?? null,
   environment: r.environment ?? null,
   billableMinutes: num(r.billable_minutes),
+  summary: r.summary || null,
   createdAt: Number(r.created_at),
   queuedAt: num(r.queued_at),
   claimedAt: num(r.claimed_at),

@@ -174,7 +174,7 @@ export class SqlStore implements Store {
   heartbeat(lease: Lease, leaseMs: number): Promise<Job> {
     return queue.heartbeat(this.db, lease, leaseMs);
   }
-  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null }): Promise<Job> {
+  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null }): Promise<Job> {
     return queue.finishJob(this.db, lease, result);
   }
   expireLeases(now = Date.now()) {

@@ -52,7 +52,7 @@ export interface Store {
   claimJob(runner: { id: number; labels: string[] }, ackMs: number): Promise<Job | undefined>;
   ackJob(lease: Lease, leaseMs: number): Promise<Job>;
   heartbeat(lease: Lease, leaseMs: number): Promise<Job>;
-  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null }): Promise<Job>;
+  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null }): Promise<Job>;
   expireLeases(now?: number): Promise<ExpiredLease[]>;
   expireDeadlines(now?: number): Promise<Job[]>;
   onQueued(listener: () => void): () => void;

@@ -73,6 +73,8 @@ export interface Job {
   concurrencyGroup: string | null;
   environment: string | null;
   billableMinutes: number | null;
+  /** The step summaries (Markdown, already masked) reported when the job finished. */
+  summary: string | null;
   createdAt: number;
   queuedAt: number | null;
   claimedAt: number | null;

@@ -248,3 +248,36 @@ test('the deployments page lists environments with their protection rules from t
   await screenshot(night, 'approvals-page-dark');
   await dark.close();
 });
+
+test('a step summary with <script> and an onerror image renders as text: nothing runs, no element is made', async () => {
+  const project = await server.project('summary');
+  project.push(
+    workflow(
+      '  report:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n' +
+        '          echo "## Test report" >> "$GITHUB_STEP_SUMMARY"\n' +
+        `          echo '<script>window.nexusInjected = 1; alert(1)</script>' >> "$GITHUB_STEP_SUMMARY"\n` +
+        `          echo '<img src=x onerror="window.nexusInjected = 2; alert(2)">' >> "$GITHUB_STEP_SUMMARY"\n`,
+    ),
+  );
+  const { run, jobs } = await latestRun('summary');
+  const job = await until(async () => {
+    const j = await server.api<{ job: { status: string }; summary: string | null }>(`/jobs/${jobs[0].id}`);
+    return j.job.status === 'completed' ? j : null;
+  }, 'the report job to finish', 60_000);
+  assert.match(job.summary ?? '', /<script>window\.nexusInjected = 1; alert\(1\)<\/script>/, 'the API returns the summary as the step wrote it');
+  const page = await signedInPage(browser, server, server.adminToken);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
+  await page.goto(`${server.url}/p/summary/runs/${run.id}/jobs/${jobs[0].id}`);
+  const summary = page.getByTestId('summary');
+  await summary.getByRole('heading', { name: 'Test report' }).waitFor({ timeout: 30_000 });
+  const text = await summary.innerText();
+  assert.ok(text.includes('<script>window.nexusInjected = 1; alert(1)</script>'), `the script tag shows as text: ${text}`);
+  assert.ok(text.includes('<img src=x onerror="window.nexusInjected = 2; alert(2)">'), `the img tag shows as text: ${text}`);
+  assert.equal(await summary.locator('script, img, iframe, object, embed').count(), 0);
+  assert.equal(await page.locator('[onerror]').count(), 0);
+  await page.waitForTimeout(200); // an injected image would fire its onerror on the next ticks
+  assert.equal(await page.evaluate(() => (window as unknown as { nexusInjected?: number }).nexusInjected), undefined);
+  assert.deepEqual(dialogs, []);
+  await page.context().close();
+});

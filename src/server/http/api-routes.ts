@@ -86,7 +86,7 @@ export function apiRoutes(ctx: ServerContext): Hono<Env> {
     if (!job) throw notFound(`job ${c.req.param('id')}`);
     const run = (await store.getRun(job.runId))!;
     const waiting = await whyWaiting(store, run, await store.listJobs(run.id, job.runAttempt), ctx.config.pollTimeoutMs + ctx.config.heartbeatMs * 2);
-    return c.json({ job: publicJob(job, waiting.get(job.id)), steps: await store.listSteps(job.id) });
+    return c.json({ job: publicJob(job, waiting.get(job.id)), steps: await store.listSteps(job.id), summary: job.summary });
   });
   app.post('/runs/:id/cancel', developer, async (c) => {
     const run = await runOf(c.req.param('id'));
