@@ -13,6 +13,7 @@ import { evaluateString, evaluateStringMap, evaluateToken, type TemplateToken } 
 import type { ActionHost, ActionStepContext, ActionStepOutcome, PreparedAction } from './action-host.js';
 import { githubContext, runnerContext, runnerEnvironment, type JobPaths, type RunInfo } from './github-context.js';
 import { hashFiles } from './hash-files.js';
+import { DEFAULT_JOB_TIMEOUT_MINUTES, timeoutMinutes } from './job-settings.js';
 import type { Masker } from './masker.js';
 import type { Annotation, Conclusion, JobResult, StepResult } from './results.js';
 import { resolveShell } from './shell.js';
@@ -61,7 +62,6 @@ export interface JobEnvironment {
   dryRun?: boolean;
 }
 
-const DEFAULT_JOB_TIMEOUT_MINUTES = 360;
 
 interface PostStep {
   step: StepDef;
@@ -419,10 +419,7 @@ class JobExecution {
   }
 
   private number(token: TemplateToken | undefined, fallback: number, scope: ExpressionScope = this.scope()): number {
-    if (!token) return fallback;
-    const value = Number(evaluateToken(token, scope));
-    if (!Number.isFinite(value) || value < 0) throw new NexusError('TIMEOUT', `timeout-minutes must be a non-negative number, got ${JSON.stringify(evaluateToken(token, scope))}`);
-    return value;
+    return timeoutMinutes(token, scope, fallback);
   }
 
   private bool(token: TemplateToken | undefined, scope: ExpressionScope, fallback: boolean): boolean {

@@ -9,9 +9,9 @@ import type { JobInstanceSpec } from '../planner/job-instances.js';
 import type { Plan, PlannedJob } from '../planner/plan.js';
 import type { ExpressionScope } from '../workflow/expressions.js';
 import { decideJobStart, resultWithoutSteps } from './job-start.js';
-import { evaluateToken } from '../workflow/template.js';
 import { NexusError } from '../errors.js';
 import type { ActionHost } from './action-host.js';
+import { jobSettings, type JobSettings } from './job-settings.js';
 import type { RunInfo } from './github-context.js';
 import { executeJob, type JobInstance, type JobObserver, type NeedResult } from './job.js';
 import type { Masker } from './masker.js';
@@ -166,11 +166,18 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
   const runInstance = async (planned: PlannedJob, spec: JobInstanceSpec, needs: Record<string, NeedResult>, scope: ExpressionScope, signal: AbortSignal, state: JobState): Promise<JobResult> => {
     const instanceScope = scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy });
     const instance: JobInstance = { workflow: options.plan.workflow, job: planned.job, key: spec.key, name: spec.name, matrix: spec.matrix, strategy: spec.strategy, needs };
-    if (planned.job.continueOnError && evaluateToken(planned.job.continueOnError, instanceScope) === true) state.tolerated.add(spec.key);
+    let settings: JobSettings;
+    try {
+      settings = jobSettings(planned.job, instanceScope);
+    } catch (e) {
+      if (!(e instanceof NexusError)) throw e;
+      return resultWithoutSteps(planned, 'failure', e.message, spec);
+    }
+    if (settings.continueOnError) state.tolerated.add(spec.key);
     let secrets = options.secrets;
     let vars = options.vars;
-    if (planned.job.environment && options.environmentGate) {
-      const environment = environmentOf(planned.job.environment, instanceScope);
+    if (settings.environment && options.environmentGate) {
+      const environment = settings.environment;
       options.observer?.jobWaiting?.(spec.key, environment.name);
       let decision: EnvironmentDecision;
       try {
@@ -244,13 +251,6 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
 /** `needs.<job>.result`: a tolerated failure (continue-on-error) counts as success. */
 function jobConclusion(state: JobState): Conclusion {
   return aggregateConclusion(state.results.map((r) => (r.conclusion === 'failure' && state.tolerated.has(r.key) ? 'success' : r.conclusion)));
-}
-
-function environmentOf(token: NonNullable<PlannedJob['job']['environment']>, scope: ExpressionScope): { name: string; url?: string } {
-  const value = evaluateToken(token, scope);
-  if (typeof value === 'string') return { name: value };
-  const v = value as { name?: unknown; url?: unknown };
-  return { name: String(v.name ?? ''), url: v.url === undefined ? undefined : String(v.url) };
 }
 
 function matchesFilter(matrix: Record<string, unknown> | null, filter: Record<string, string> | undefined): boolean {

@@ -1,41 +1,11 @@
 import { createHash } from 'node:crypto';
 import { formatDiagnostic, NexusError } from '../errors.js';
-import { decideJobStart, loadWorkflowSource, planWorkflow, workflowTriggers, type LoadResult, type WorkflowDef } from '../engine/index.js';
+import { concurrencyOf, decideJobStart, DEFAULT_JOB_TIMEOUT_MINUTES, dispatchInputs, jobSettings, loadWorkflowSource, planWorkflow, workflowTriggers, type LoadResult, type WorkflowDef } from '../engine/index.js';
 import { githubContext } from '../engine/github-context.js';
-import { dispatchInputs } from '../cli/inputs.js';
 import { ExpressionScope, NEUTRAL_HOST } from '../workflow/expressions.js';
-import { evaluateToken, type TemplateToken } from '../workflow/template.js';
 import type { EventInfo, JobStartDecision, Pipeline, PlannedInstance, PlannedWorkflow, RunContext, StartContext, WorkflowFile } from './pipeline.js';
 
-const DEFAULT_TIMEOUT_MINUTES = 360;
 const noPaths = { workspace: '', temp: '', toolCache: '' };
-
-type Concurrency = PlannedInstance['concurrency'];
-
-function concurrencyOf(token: TemplateToken | undefined, scope: ExpressionScope): Concurrency {
-  if (!token) return null;
-  const v = evaluateToken(token, scope);
-  if (typeof v === 'string') return v ? { group: v, cancelInProgress: false } : null;
-  const o = (v ?? {}) as { group?: unknown; 'cancel-in-progress'?: unknown };
-  return o.group ? { group: String(o.group), cancelInProgress: o['cancel-in-progress'] === true || o['cancel-in-progress'] === 'true' } : null;
-}
-
-function labelsOf(token: TemplateToken | undefined, scope: ExpressionScope): string[] {
-  if (!token) return [];
-  const v = evaluateToken(token, scope);
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.map(String);
-  const o = (v ?? {}) as { labels?: unknown; group?: unknown };
-  return Array.isArray(o.labels) ? o.labels.map(String) : typeof o.labels === 'string' ? [o.labels] : [];
-}
-
-function environmentOf(token: TemplateToken | undefined, scope: ExpressionScope): string | null {
-  if (!token) return null;
-  const v = evaluateToken(token, scope);
-  if (typeof v === 'string') return v || null;
-  const name = (v as { name?: unknown } | null)?.name;
-  return name ? String(name) : null;
-}
 
 /** The server's use of the engine: workflows are loaded once per content and reused across runs. */
 export class EnginePipeline implements Pipeline {
@@ -69,7 +39,7 @@ export class EnginePipeline implements Pipeline {
       if (!workflowTriggers(workflow, { name: event.name, payload: event.payload, changedFiles: event.changedFiles, cron: event.cron })) continue;
       const inputs = (event.payload.inputs ?? {}) as Record<string, unknown>;
       const github = githubContext({ ...run, runId: '0', runNumber: 0, runAttempt: 1, workflowName: workflow.name, workflowFile: file.path, eventPath: '' }, '', noPaths);
-      let concurrency: Concurrency;
+      let concurrency: PlannedInstance['concurrency'];
       try {
         concurrency = concurrencyOf(workflow.concurrency, new ExpressionScope({ github, inputs }, NEUTRAL_HOST));
       } catch (e) {
@@ -95,18 +65,18 @@ export class EnginePipeline implements Pipeline {
     const job = planned.job;
     try {
       const instances = start.instances.map((spec): PlannedInstance => {
-        const scope = start.scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy });
-        const minutes = job.timeoutMinutes ? Number(evaluateToken(job.timeoutMinutes, scope)) : DEFAULT_TIMEOUT_MINUTES;
+        const settings = jobSettings(job, start.scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy }));
+        const minutes = settings.timeoutMinutes > 0 ? settings.timeoutMinutes : DEFAULT_JOB_TIMEOUT_MINUTES;
         return {
           key: spec.key,
           name: spec.name,
           matrix: spec.matrix,
           strategy: spec.strategy,
-          runsOn: labelsOf(job.runsOn, scope),
-          timeoutMs: Math.round((Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIMEOUT_MINUTES) * 60_000),
-          environment: environmentOf(job.environment, scope),
-          concurrency: concurrencyOf(job.concurrency, scope),
-          continueOnError: job.continueOnError ? evaluateToken(job.continueOnError, scope) === true : false,
+          runsOn: settings.runsOn,
+          timeoutMs: Math.round(minutes * 60_000),
+          environment: settings.environment?.name ?? null,
+          concurrency: settings.concurrency,
+          continueOnError: settings.continueOnError,
         };
       });
       return { kind: 'run', instances, failFast: start.failFast, maxParallel: start.maxParallel };

@@ -95,7 +95,8 @@ jobs:
     assert.match(r.stdout, /input 'target' of \.github\/workflows\/deploy-steps\.yml is required/);
     const json = JSON.parse(readFileSync(report, 'utf8'));
     const keys = json.jobs.map((j: { key: string }) => j.key);
-    assert.deepEqual(keys, ['deploy / inner / leaf', 'deploy / ship', 'after', 'missing', 'recursive / again / again / again']);
+    // Workflow order, as GitHub lists jobs: the called workflow declares ship before inner.
+    assert.deepEqual(keys, ['deploy / ship', 'deploy / inner / leaf', 'after', 'missing', 'recursive / again / again / again']);
     assert.match(r.stdout, /reusable workflows may be nested at most 4 levels deep/);
 
     const listed = await runNexus(['run', '-l', '--action-cache', p.store], { cwd: p.dir });

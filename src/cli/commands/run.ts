@@ -17,7 +17,7 @@ import { parseCommandArgs, splitAssignment } from '../args.js';
 import type { Command } from '../command.js';
 import { localGate } from '../local-gate.js';
 import { readDotenv } from '../dotenv.js';
-import { dispatchInputs } from '../inputs.js';
+import { dispatchInputs } from '../../planner/dispatch-inputs.js';
 import { localEvent } from '../local-event.js';
 import { printPlan } from '../plan-listing.js';
 import { Progress } from '../progress.js';
