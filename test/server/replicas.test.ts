@@ -21,9 +21,11 @@ test(`two server replicas on one PostgreSQL with four runners: every job of ${RU
   const env = { DATABASE_URL: await cluster.newDatabase(), NEXUS_SECRET_KEY: 'shared-replica-key' };
   // The replicas share the data folder (hosted repositories) as they would share a volume.
   const data = join(dir, 'data');
-  const a = await spawnServe(data, ['--runners', '0', '--heartbeat', '1000'], env);
+  // This test is about exactly-once execution, not lease speed (runner.test.ts covers that): a heartbeat of a
+  // few seconds keeps a runner starved of CPU by the rest of the suite from being declared lost.
+  const a = await spawnServe(data, ['--runners', '0', '--heartbeat', '5000'], env);
   procs.push(a);
-  const b = await spawnServe(data, ['--runners', '0', '--heartbeat', '1000'], env);
+  const b = await spawnServe(data, ['--runners', '0', '--heartbeat', '5000'], env);
   procs.push(b);
   const admin = readFileSync(join(data, 'admin.token'), 'utf8').trim();
   const api = (url: string, m: string, p: string, body?: unknown) => call(url, m, p, body, admin);
