@@ -1,4 +1,4 @@
-import type { Check, Job, Project, Run, RunnerInfo, Step } from './types.js';
+import type { Approval, Check, Job, Project, Run, RunnerInfo, Step } from './types.js';
 
 /** Database rows (snake_case, JSON as text, booleans as 0/1) to the store's types. */
 type Row = Record<string, any>;
@@ -98,4 +98,15 @@ export const toCheck = (r: Row): Check => ({
   status: r.status,
   conclusion: r.conclusion ?? null,
   updatedAt: Number(r.updated_at),
+});
+
+export const toApproval = (r: Row): Approval => ({
+  id: Number(r.id),
+  jobId: Number(r.job_id),
+  environment: r.environment,
+  status: r.status,
+  reviewer: r.reviewer ?? null,
+  comment: r.comment ?? null,
+  createdAt: Number(r.created_at),
+  decidedAt: num(r.decided_at),
 });

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as queue from './queue.js';
-import { toCheck, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
+import { toApproval, toCheck, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
 import type { SecretBox } from './secret-box.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
 import type { JobPatch, RunPatch, Store, TokenInfo } from './store.js';
-import type { Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step } from './types.js';
+import type { Approval, ApprovalStatus, Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step } from './types.js';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const placeholders = (values: unknown[], from = 1): string => values.map((_, i) => `$${i + from}`).join(', ');
@@ -251,6 +251,41 @@ export class SqlStore implements Store {
          conclusion = excluded.conclusion, updated_at = excluded.updated_at`,
       [projectId, sha, c.name, c.runId, c.jobId, c.status, c.conclusion, Date.now()],
     );
+  }
+  async requestApproval(jobId: number, environment: string): Promise<Approval> {
+    return this.db.tx(async (db) => {
+      const had = await db.get('SELECT * FROM approvals WHERE job_id = $1 AND environment = $2 ORDER BY id LIMIT 1', [jobId, environment]);
+      if (had) return toApproval(had);
+      const row = await db.get(
+        `INSERT INTO approvals (job_id, environment, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING *`,
+        [jobId, environment, Date.now()],
+      );
+      return toApproval(row!);
+    });
+  }
+  async getApproval(id: number): Promise<Approval | undefined> {
+    const row = await this.db.get('SELECT * FROM approvals WHERE id = $1', [id]);
+    return row && toApproval(row);
+  }
+  async listApprovals(filter: { jobId?: number; projectId?: number; status?: ApprovalStatus[] }): Promise<Approval[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.jobId !== undefined) where.push(`a.job_id = $${params.push(filter.jobId)}`);
+    if (filter.projectId !== undefined) where.push(`r.project_id = $${params.push(filter.projectId)}`);
+    if (filter.status?.length) where.push(`a.status IN (${placeholders(filter.status, params.length + 1)})`), params.push(...filter.status);
+    const rows = await this.db.all(
+      `SELECT a.* FROM approvals a JOIN jobs j ON j.id = a.job_id JOIN runs r ON r.id = j.run_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id`,
+      params,
+    );
+    return rows.map(toApproval);
+  }
+  async decideApproval(id: number, review: { status: Exclude<ApprovalStatus, 'pending'>; reviewer: string; comment: string | null }): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE approvals SET status = $2, reviewer = $3, comment = $4, decided_at = $5 WHERE id = $1 AND status = 'pending'`,
+      [id, review.status, review.reviewer, review.comment, Date.now()],
+    );
+    return changed > 0;
   }
   async listChecks(projectId: number, sha: string): Promise<Check[]> {
     return (await this.db.all('SELECT * FROM checks WHERE project_id = $1 AND sha = $2 ORDER BY name', [projectId, sha])).map(toCheck);

@@ -8,7 +8,7 @@ import type { Dialect, SqlDriver } from './sql.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { SqlStore } from './sql-store.js';
 import type {
-  Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
+  Approval, ApprovalStatus, Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
   RunStatus, RunnerInfo, Step,
 } from './types.js';
 
@@ -72,6 +72,12 @@ export interface Store {
 
   setCheck(projectId: number, sha: string, check: Omit<Check, 'updatedAt'>): Promise<void>;
   listChecks(projectId: number, sha: string): Promise<Check[]>;
+  /** The job's approval request for `environment`, created on first call (the request time starts timers). */
+  requestApproval(jobId: number, environment: string): Promise<Approval>;
+  getApproval(id: number): Promise<Approval | undefined>;
+  listApprovals(filter: { jobId?: number; projectId?: number; status?: ApprovalStatus[] }): Promise<Approval[]>;
+  /** Records the review on a pending request; false when it was already decided. */
+  decideApproval(id: number, review: { status: Exclude<ApprovalStatus, 'pending'>; reviewer: string; comment: string | null }): Promise<boolean>;
 
   createToken(name: string, role: Role): Promise<string>;
   verifyToken(token: string): Promise<TokenInfo | undefined>;

@@ -11,7 +11,8 @@ export type Role = 'admin' | 'developer' | 'viewer' | 'runner';
 export const roles: Role[] = ['admin', 'developer', 'viewer', 'runner'];
 
 /** pending: waits for needs/concurrency/approval; queued: claimable; assigned: claimed, not yet acknowledged. */
-export type JobStatus = 'pending' | 'queued' | 'assigned' | 'running' | 'completed';
+/** `waiting`: started, but held by its environment's protection rules (an approval, a wait timer). */
+export type JobStatus = 'pending' | 'waiting' | 'queued' | 'assigned' | 'running' | 'completed';
 export type RunStatus = 'waiting' | 'in_progress' | 'completed';
 export type Conclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 
@@ -160,4 +161,18 @@ export interface LogChunk {
 export interface ExpiredLease {
   job: Job;
   outcome: 'requeued' | 'failed' | 'retried';
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+
+/** A job's request to deploy to a protected environment, and the review that decided it. */
+export interface Approval {
+  id: number;
+  jobId: number;
+  environment: string;
+  status: ApprovalStatus;
+  reviewer: string | null;
+  comment: string | null;
+  createdAt: number;
+  decidedAt: number | null;
 }

@@ -179,4 +179,31 @@ export function storeSuite(fixture: () => StoreFixture): void {
     assert.deepEqual(wins.sort(), [false, true]);
     await Promise.all([a.close(), b.close()]);
   });
+
+  test('an approval is requested once per job, listed per project, decided once by one review, and a finished job keeps its summary', async () => {
+    const fx = fixture();
+    const [a, b] = await Promise.all([fx.open(), fx.open()]);
+    const { project, run } = await withRun(a, [job('deploy', { status: 'pending' })]);
+    const [deploy] = await a.listJobs(run.id);
+    const first = await a.requestApproval(deploy.id, 'production');
+    assert.equal((await b.requestApproval(deploy.id, 'production')).id, first.id, 'asking again returns the same request');
+    assert.deepEqual((await b.listApprovals({ projectId: project.id, status: ['pending'] })).map((x) => x.id), [first.id]);
+    const decided = await Promise.all([
+      a.decideApproval(first.id, { status: 'approved', reviewer: 'alice', comment: 'ship it' }),
+      b.decideApproval(first.id, { status: 'rejected', reviewer: 'bob', comment: null }),
+    ]);
+    assert.deepEqual(decided.filter(Boolean).length, 1, 'exactly one review decides');
+    const after = (await a.getApproval(first.id))!;
+    assert.ok(after.status === 'approved' ? after.reviewer === 'alice' && after.comment === 'ship it' : after.reviewer === 'bob');
+    assert.ok(after.decidedAt !== null && after.decidedAt >= after.createdAt);
+    assert.deepEqual(await a.listApprovals({ projectId: project.id, status: ['pending'] }), []);
+
+    assert.equal(await a.updateJob(deploy.id, { status: 'queued' }, ['pending']), true);
+    const claimed = (await a.claimJob(runner, 10_000))!;
+    const lease = { jobId: claimed.id, attempt: claimed.attempt, leaseToken: claimed.leaseToken };
+    await a.ackJob(lease, 10_000);
+    await a.finishJob(lease, { conclusion: 'success', summary: '## Done\n<script>x</script>' });
+    assert.equal((await b.getJob(deploy.id))?.summary, '## Done\n<script>x</script>');
+    await Promise.all([a.close(), b.close()]);
+  });
 }
