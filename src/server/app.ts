@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ServerContext } from './context.js';
 import { apiRoutes } from './http/api-routes.js';
+import { approvalRoutes } from './http/approval-routes.js';
 import { authenticate, type Env } from './http/auth.js';
 import { errorResponse } from './http/errors.js';
 import { logRoutes } from './http/log-routes.js';
@@ -18,6 +19,7 @@ export function createApp(ctx: ServerContext): Hono<Env> {
   app.route('/api', apiRoutes(ctx));
   app.route('/webhooks', webhookRoutes(ctx));
   app.route('/api', uiRoutes(ctx));
+  app.route('/api', approvalRoutes(ctx));
   app.use('*', webAssets());
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((e, c) => errorResponse(e, c, ctx.log));

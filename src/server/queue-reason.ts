@@ -16,6 +16,8 @@ export async function whyWaiting(store: Store, run: Run, jobs: Job[], runnerFres
       if (run.status === 'waiting') out.set(j.id, run.reason ?? 'waiting for the run\'s concurrency group');
       else if (j.reason) out.set(j.id, j.reason);
       else if (waitingFor.length) out.set(j.id, `waiting for needed jobs: ${waitingFor.join(', ')}`);
+    } else if (j.status === 'waiting') {
+      out.set(j.id, j.reason ?? 'waiting for its environment\'s protection rules');
     } else if (j.status === 'queued') {
       const able = runners.filter((r) => labelsMatch(j.runsOn, r.labels));
       if (!able.length) out.set(j.id, `no runner with labels [${j.runsOn.join(', ')}] is connected`);

@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { Conclusion, Job, NewJob, Project, Run } from '../store/types.js';
 import type { Repos } from './git/repos.js';
+import { environmentAt, gateOf, WAITING_FOR_APPROVAL } from './approval-gate.js';
 import type { EventInfo, Pipeline, PlannedInstance, PlannedWorkflow, RunContext, WorkflowFile } from './pipeline.js';
 
 /** What a run remembers to start its jobs and re-runs: the workflow as it was at the commit. */
@@ -123,7 +124,7 @@ export class Scheduler {
     if (!run || run.status !== 'in_progress') return;
     let jobs = await this.store.listJobs(run.id, run.attempt);
     await this.failFast(jobs);
-    for (const job of jobs.filter((j) => j.status === 'pending')) {
+    for (const job of jobs.filter((j) => j.status === 'pending' || j.status === 'waiting')) {
       if (jobs.some((d) => job.needs.includes(d.jobId) && d.status !== 'completed')) continue;
       if (planOf(job).instance) await this.release(job, jobs);
       else await this.start(run, job, jobs);
@@ -174,7 +175,7 @@ export class Scheduler {
   private async release(job: Job, jobs: Job[]): Promise<void> {
     const plan = planOf(job);
     const hold = async (reason: string) => {
-      if (job.reason !== reason) await this.store.updateJob(job.id, { reason }, ['pending']);
+      if (job.reason !== reason) await this.store.updateJob(job.id, { reason }, ['pending', 'waiting']);
     };
     const siblings = jobs.filter((j) => j.jobId === job.jobId && j.id !== job.id && ['queued', 'assigned', 'running'].includes(j.status));
     if (plan.maxParallel && Number.isFinite(plan.maxParallel) && siblings.length >= plan.maxParallel) return hold(`waiting for max-parallel (${plan.maxParallel})`);
@@ -185,7 +186,31 @@ export class Scheduler {
         for (const b of busy) await this.cancelJob(b.id, `cancelled: a newer job in concurrency group "${group.group}" started`);
       } else if (busy.length) return hold(`waiting for concurrency group "${group.group}"`);
     }
-    await this.store.updateJob(job.id, { status: 'queued', reason: null }, ['pending']);
+    if (job.environment && !(await this.passesProtection(job))) return;
+    await this.store.updateJob(job.id, { status: 'queued', reason: null }, ['pending', 'waiting']);
+  }
+
+  /** A job deploying to an environment waits (status `waiting`) until its protection rules pass, or fails. */
+  private async passesProtection(job: Job): Promise<boolean> {
+    const run = (await this.store.getRun(job.runId))!;
+    const project = (await this.store.getProjectById(run.projectId))!;
+    let gate;
+    try {
+      const rules = await environmentAt(this.repos, project, run.sha, job.environment!);
+      const approval = await this.store.requestApproval(job.id, rules.env.name);
+      gate = gateOf(rules, run, approval);
+      if (gate.state === 'waiting' && rules.env.protection.reviewers.length && approval.status === 'pending') gate.reason = WAITING_FOR_APPROVAL;
+    } catch (e) {
+      gate = { state: 'refused' as const, reason: e instanceof Error ? e.message : String(e) };
+    }
+    if (gate.state === 'approved') return true;
+    if (gate.state === 'waiting') {
+      if (job.status !== 'waiting' || job.reason !== gate.reason) await this.store.updateJob(job.id, { status: 'waiting', reason: gate.reason }, ['pending', 'waiting']);
+      return false;
+    }
+    // Refused, rejected or expired: the job fails, and what needs it is decided now rather than at the next event.
+    if (await this.store.updateJob(job.id, { status: 'completed', conclusion: 'failure', reason: gate.reason }, ['pending', 'waiting'])) await this.advance(run.id);
+    return false;
   }
 
   /** fail-fast: one failed matrix instance cancels its siblings that have not finished. */
@@ -230,7 +255,7 @@ export class Scheduler {
   async cancelJob(jobId: number, reason = 'cancelled by request', advance = true): Promise<boolean> {
     const job = await this.store.getJob(jobId);
     if (!job || job.status === 'completed') return false;
-    const ended = await this.store.updateJob(job.id, { status: 'completed', conclusion: 'cancelled', reason }, ['pending', 'queued', 'assigned']);
+    const ended = await this.store.updateJob(job.id, { status: 'completed', conclusion: 'cancelled', reason }, ['pending', 'waiting', 'queued', 'assigned']);
     if (!ended) await this.store.updateJob(job.id, { cancelRequested: true, reason }, ['running']);
     if (advance) await this.advance(job.runId);
     return true;

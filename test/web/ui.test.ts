@@ -281,3 +281,76 @@ test('a step summary with <script> and an onerror image renders as text: nothing
   assert.deepEqual(dialogs, []);
   await page.context().close();
 });
+
+test('a pending production deployment waits for approval, is approved from the page and runs; viewers and non-reviewers are refused; a rejection fails it', async () => {
+  const project = await server.project('gated');
+  const files = {
+    '.nexus/environments.yml': 'environments:\n  production:\n    reviewers: [alice]\n    prevent-self-review: true\n',
+    ...workflow('  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo built\n  deploy:\n    needs: build\n    environment: production\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo deployed\n'),
+  };
+  project.push(files);
+  const { run } = await latestRun('gated');
+  const waitingJob = async (runId: number) =>
+    until(async () => (await server.api<{ jobs: { id: number; key: string; status: string; waitingReason: string | null }[] }>(`/runs/${runId}`)).jobs.find((j) => j.key === 'deploy' && j.status === 'waiting'), 'the deploy job to wait', 60_000);
+  const deploy = await waitingJob(run.id);
+  assert.equal(deploy.waitingReason, 'waiting for approval');
+  const [viewer, bob, alice] = await Promise.all([server.token('viewer', 'vera'), server.token('developer', 'bob'), server.token('developer', 'alice')]);
+
+  // A viewer sees the request with its buttons disabled, and the API refuses the same call.
+  const viewing = await signedInPage(browser, server, viewer);
+  await viewing.goto(`${server.url}/p/gated/deployments`);
+  const card = viewing.locator('[data-approval="production"]');
+  await card.waitFor({ timeout: 15_000 });
+  assert.equal(await card.getByRole('button', { name: 'Approve and deploy' }).isDisabled(), true);
+  const { approvals } = await server.api<{ approvals: { id: number; canApprove: boolean; why?: string; reviewers: string[] }[] }>('/projects/gated/approvals', { token: viewer });
+  assert.equal(approvals.length, 1);
+  assert.deepEqual([approvals[0].canApprove, approvals[0].reviewers], [false, ['alice']]);
+  const post = (token: string, id: number, body: unknown) =>
+    fetch(`${server.url}/api/approvals/${id}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await post(viewer, approvals[0].id, { decision: 'approved' })).status, 403);
+  await viewing.context().close();
+
+  // A developer who is not a required reviewer is refused, with the reason.
+  const asBob = await server.api<{ approvals: { canApprove: boolean; why?: string }[] }>('/projects/gated/approvals', { token: bob });
+  assert.equal(asBob.approvals[0].canApprove, false);
+  assert.match(asBob.approvals[0].why ?? '', /bob is not a required reviewer/);
+  const refused = await post(bob, approvals[0].id, { decision: 'approved' });
+  assert.equal(refused.status, 403);
+  assert.match(await refused.text(), /not a required reviewer/);
+
+  // The reviewer approves from the page; the job runs and the review is recorded.
+  const page = await signedInPage(browser, server, alice);
+  await page.goto(`${server.url}/p/gated/deployments`);
+  const mine = page.locator('[data-approval="production"]');
+  await mine.getByLabel('Comment').fill('ship it');
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/api/approvals/${approvals[0].id}`)),
+    mine.getByRole('button', { name: 'Approve and deploy' }).click(),
+  ]);
+  const review = (await answer.json()) as { approval: { status: string; reviewer: string; comment: string; decidedAt: number } };
+  assert.deepEqual([review.approval.status, review.approval.reviewer, review.approval.comment], ['approved', 'alice', 'ship it']);
+  assert.ok(review.approval.decidedAt > 0);
+  await page.getByText('Nothing is waiting.').waitFor({ timeout: 15_000 });
+  const done = await until(async () => {
+    const r = await server.api<{ run: RunJson['run']; jobs: { key: string; conclusion: string | null }[] }>(`/runs/${run.id}`);
+    return r.run.status === 'completed' ? r : null;
+  }, 'the approved run to finish', 60_000);
+  assert.equal(done.run.conclusion, 'success');
+  assert.equal(done.jobs.find((j) => j.key === 'deploy')?.conclusion, 'success');
+  await page.context().close();
+
+  // A rejection fails the job and the run.
+  project.push({ 'README.md': 'again\n' });
+  const second = await until(async () => (await server.api<{ runs: { id: number }[] }>('/runs?project=gated')).runs.find((r) => r.id !== run.id), 'a second run');
+  await waitingJob(second.id);
+  const [pending] = (await server.api<{ approvals: { id: number; runId: number }[] }>('/projects/gated/approvals', { token: alice })).approvals;
+  assert.equal(pending.runId, second.id);
+  assert.equal((await post(alice, pending.id, { decision: 'rejected', comment: 'not today' })).status, 200);
+  const rejected = await until(async () => {
+    const r = await server.api<{ run: { status: string; conclusion: string | null }; jobs: { key: string; conclusion: string | null; reason: string | null }[] }>(`/runs/${second.id}`);
+    return r.run.status === 'completed' ? r : null;
+  }, 'the rejected run to finish', 60_000);
+  assert.equal(rejected.run.conclusion, 'failure');
+  const job = rejected.jobs.find((j) => j.key === 'deploy')!;
+  assert.deepEqual([job.conclusion, job.reason], ['failure', 'rejected by alice: not today']);
+});
