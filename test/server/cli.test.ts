@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { gitRepo, runNexus } from '../helpers/cli.js';
-import { settledRuns, withServer, type Harness } from './harness.js';
+import { newProject, settledRuns, waitFor, withServer, type Harness } from './harness.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -63,4 +63,48 @@ test('client commands say what is wrong with their arguments or the server', asy
   const runner = await runNexus(['runner', '--token', 't'], { env: { NEXUS_SERVER: '' } });
   assert.equal(runner.code, 2);
   assert.match(runner.stderr, /--server URL is required/);
+});
+
+test('nexus approve / reject with --server review a waiting deployment as the token\'s user; a non-reviewer is refused', async () => {
+  const project = await newProject(h, 'gate', {
+    '.nexus/environments.yml': 'environments:\n  production:\n    reviewers: [alice]\n',
+    '.github/workflows/deploy.yml': 'name: Deploy\non: push\njobs:\n  deploy:\n    environment: production\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo deployed\n',
+  });
+  await project.push();
+  const waiting = async () =>
+    waitFor('a deploy job waiting for approval', async () => {
+      const { body } = await h.api('GET', '/api/runs?project=gate');
+      for (const r of body.runs) {
+        const { body: detail } = await h.api('GET', `/api/runs/${r.id}`);
+        if (detail.jobs.some((j: any) => j.status === 'waiting' && j.waitingReason === 'waiting for approval')) return r.id as number;
+      }
+      return undefined;
+    });
+  const runId = await waiting();
+  const tokenOf = async (name: string) => (await h.api('POST', '/api/tokens', { role: 'developer', name })).body.token as string;
+  const [alice, bob] = await Promise.all([tokenOf('alice'), tokenOf('bob')]);
+  const cli = (verb: string, token: string, ...more: string[]) => runNexus([verb, String(runId), '--server', h.url, '--token', token, ...more], { env: {} });
+  const cliOn = (id: number, verb: string, token: string, ...more: string[]) => runNexus([verb, String(id), '--server', h.url, '--token', token, ...more], { env: {} });
+  const refused = await cli('approve', bob, '--env', 'production');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /bob is not a required reviewer of 'production'/);
+  const elsewhere = await cli('reject', alice, '--env', 'staging');
+  assert.match(elsewhere.stderr, /no deployment to 'staging' waiting for approval/);
+  const ok = await cli('approve', alice, '--env', 'production', '--comment', 'go');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, new RegExp(`^approved run ${runId} for 'production' as alice at \\S+: go\\n$`));
+  const [run] = await settledRuns(h, 'gate', 1);
+  assert.equal(run.conclusion, 'success');
+  // A second push waits again; a rejection from the CLI fails it.
+  project.commit({ 'README.md': 'again\n' });
+  await project.push();
+  const second = await waiting();
+  assert.notEqual(second, runId);
+  const no = await cliOn(second, 'reject', alice, '--env', 'production', '--comment', 'not now');
+  assert.equal(no.code, 0, no.stderr);
+  assert.match(no.stdout, /^rejected run \d+ for 'production' as alice/);
+  const runs = await settledRuns(h, 'gate', 2);
+  const { body } = await h.api('GET', `/api/runs/${second}`);
+  assert.equal(runs.find((r: any) => r.id === second).conclusion, 'failure');
+  assert.equal(body.jobs[0].reason, 'rejected by alice: not now');
 });
