@@ -3,7 +3,7 @@ import { jitteredBackoff, sleep } from './backoff.js';
 import { LeaseLostError, type RunnerClient } from './client.js';
 
 const CHUNK_BYTES = 2 * 1024 * 1024;
-const FLUSH_MS = 200;
+const FLUSH_MS = 50;
 
 /**
  * Ships a job's log in numbered chunks, one request at a time. The server answers how many chunks it
