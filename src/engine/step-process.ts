@@ -18,6 +18,8 @@ export type LogKind = 'output' | 'error-output' | 'command' | 'group' | 'endgrou
 export interface LogLine {
   kind: LogKind;
   text: string;
+  /** For error/warning/notice lines from a workflow command: where it points (file, line, col, title). */
+  annotation?: Annotation;
 }
 
 export interface StepProcessRequest {
@@ -106,8 +108,9 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
         const p = command.properties;
         const message = req.masker.mask(command.data);
         const num = (v: string | undefined) => (v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
-        annotations.push({ level: command.name, message, title: p.title, file: p.file, line: num(p.line), endLine: num(p.endLine), col: num(p.col), endColumn: num(p.endColumn) });
-        req.log({ kind: command.name, text: message });
+        const annotation: Annotation = { level: command.name, message, title: p.title, file: p.file, line: num(p.line), endLine: num(p.endLine), col: num(p.col), endColumn: num(p.endColumn) };
+        annotations.push(annotation);
+        req.log({ kind: command.name, text: message, annotation });
         return;
       }
       case 'set-output':

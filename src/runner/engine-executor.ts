@@ -3,9 +3,20 @@ import { join } from 'node:path';
 import { loadWorkflowSource, runAssignedJob, type ActionHost, type LogLine } from '../engine/index.js';
 import type { Assignment, ExecutionObserver, JobExecutor, JobOutcome } from './assignment.js';
 
-/** Workflow-command lines keep GitHub's `##[kind]` marks so a log reads as it does there. */
+/**
+ * Workflow-command lines keep GitHub's `##[kind]` marks so a log reads as it does there; an annotation
+ * keeps its place (`::error file=a.ts,line=3::message`) so the UI can link it.
+ */
 function render(line: LogLine): string {
-  return line.kind === 'output' || line.kind === 'error-output' ? line.text : `##[${line.kind}]${line.text}`;
+  if (line.kind === 'output' || line.kind === 'error-output') return line.text;
+  const a = line.annotation;
+  if (a) {
+    const props = Object.entries({ file: a.file, line: a.line, endLine: a.endLine, col: a.col, endColumn: a.endColumn, title: a.title })
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}=${String(v).replace(/%/g, '%25').replace(/,/g, '%2C').replace(/:/g, '%3A').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
+    if (props.length > 0) return `::${line.kind} ${props.join(',')}::${line.text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`;
+  }
+  return `##[${line.kind}]${line.text}`;
 }
 
 /** Runs an assignment with the engine in a fresh folder under `workDir`, checking the commit out from the server. */
