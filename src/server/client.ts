@@ -47,7 +47,7 @@ export class ApiClient {
     }
   }
 
-  async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.raw(method, path, body);
     const text = await res.text();
     const data = text ? JSON.parse(text) : {};

@@ -9,18 +9,21 @@ import type { Approval, ApprovalStatus, Check, Conclusion, Job, JobStatus, Lease
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const placeholders = (values: unknown[], from = 1): string => values.map((_, i) => `$${i + from}`).join(', ');
 
-const jobColumns: Record<keyof JobPatch, [string, (v: any) => SqlValue]> = {
-  status: ['status', (v) => v],
-  conclusion: ['conclusion', (v) => v],
-  reason: ['reason', (v) => v],
+/** JobPatch's scalar fields (strings, numbers, null) are already SQL values. */
+const asIs = (v: unknown) => v as SqlValue;
+const asJson = (v: unknown) => JSON.stringify(v);
+const jobColumns: Record<keyof JobPatch, [string, (v: unknown) => SqlValue]> = {
+  status: ['status', asIs],
+  conclusion: ['conclusion', asIs],
+  reason: ['reason', asIs],
   cancelRequested: ['cancel_requested', (v) => (v ? 1 : 0)],
-  runsOn: ['runs_on', (v) => JSON.stringify(v)],
-  plan: ['plan', (v) => JSON.stringify(v)],
-  outputs: ['outputs', (v) => JSON.stringify(v)],
-  name: ['name', (v) => v],
-  timeoutMs: ['timeout_ms', (v) => v],
-  concurrencyGroup: ['concurrency_group', (v) => v],
-  environment: ['environment', (v) => v],
+  runsOn: ['runs_on', asJson],
+  plan: ['plan', asJson],
+  outputs: ['outputs', asJson],
+  name: ['name', asIs],
+  timeoutMs: ['timeout_ms', asIs],
+  concurrencyGroup: ['concurrency_group', asIs],
+  environment: ['environment', asIs],
 };
 const runColumns: Record<keyof RunPatch, string> = {
   status: 'status',
@@ -352,8 +355,8 @@ export class SqlStore implements Store {
     ]);
   }
   async listDeliveries(limit = 50) {
-    const rows = await this.db.all('SELECT * FROM webhook_deliveries ORDER BY id DESC LIMIT $1', [limit]);
-    return rows.map((r: any) => ({ id: Number(r.id), source: r.source, event: r.event, delivery: r.delivery, status: Number(r.status), outcome: r.outcome, createdAt: Number(r.created_at) }));
+    const rows = await this.db.all<{ id: number | string; source: string; event: string; delivery: string; status: number | string; outcome: string; created_at: number | string }>('SELECT * FROM webhook_deliveries ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((r) => ({ id: Number(r.id), source: r.source, event: r.event, delivery: r.delivery, status: Number(r.status), outcome: r.outcome, createdAt: Number(r.created_at) }));
   }
 
   async replaceSchedules(projectId: number, entries: { workflowPath: string; cron: string; nextAt: number }[]): Promise<void> {

@@ -22,7 +22,7 @@ export const cost: Command = {
       ...(values.month ? { month: values.month } : {}), ...(values.rate ? { rate: values.rate } : {}),
       ...(values['free-minutes'] ? { freeMinutes: values['free-minutes'] } : {}), ...(values.project ? { project: values.project } : {}),
     });
-    const r: CostReport = await api.json('GET', `/api/cost?${q}`);
+    const r = await api.json<CostReport>('GET', `/api/cost?${q}`);
     if (values.json) return (io.stdout.write(JSON.stringify(r, null, 2) + '\n'), 0);
     const money = (n: number) => `$${n.toFixed(2)}`;
     io.stdout.write(`GitHub Actions minutes, ${r.month} (rate ${money(r.rate).replace(/0+$/, '')}/min, ${r.freeMinutes} free minutes)\n\n`);

@@ -1,4 +1,5 @@
 /** `nexus logs RUN [--job ID] [--follow]`: a run's (or job's) log; --follow streams it live over SSE. */
+import type { ApiErrorBody } from '../../server/api-types.js';
 import { NexusError } from '../../errors.js';
 import { ApiClient, clientOptions } from '../../server/client.js';
 import { parseCommandArgs } from '../args.js';
@@ -15,7 +16,7 @@ export const logs: Command = {
     const path = values.job ? `/api/jobs/${encodeURIComponent(values.job)}/logs` : `/api/runs/${encodeURIComponent(positionals[0])}/logs`;
     if (!values.follow) {
       const res = await api.raw('GET', path, undefined, 'text/plain');
-      if (!res.ok) throw new NexusError('HTTP', `${path}: ${((await res.json().catch(() => ({}))) as any)?.error?.message ?? `HTTP ${res.status}`}`);
+      if (!res.ok) throw new NexusError('HTTP', `${path}: ${((await res.json().catch(() => ({}))) as ApiErrorBody).error?.message ?? `HTTP ${res.status}`}`);
       io.stdout.write(await res.text());
       return 0;
     }

@@ -1,4 +1,5 @@
 /** `nexus project add NAME [--from PATH]`: a hosted repository on the server; `--from` pushes PATH's branches and tags. */
+import type { CreatedProject, ProjectList } from '../../server/api-types.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { NexusError } from '../../errors.js';
@@ -25,14 +26,14 @@ export const project: Command = {
     const api = new ApiClient(values, io.env, io.cwd);
     const [verb, name] = positionals;
     if (verb === 'list') {
-      const { projects } = await api.json('GET', '/api/projects');
-      io.stdout.write(table(['NAME', 'DEFAULT BRANCH', 'GIT URL'], projects.map((p: any) => [p.name, p.defaultBranch, `${api.server}/git/${p.name}.git`])));
+      const { projects } = await api.json<ProjectList>('GET', '/api/projects');
+      io.stdout.write(table(['NAME', 'DEFAULT BRANCH', 'GIT URL'], projects.map((p) => [p.name, p.defaultBranch, `${api.server}/git/${p.name}.git`])));
       return 0;
     }
     if (verb !== 'add' || !name) throw new NexusError('USAGE', `usage: ${this.usage}`, { exitCode: 2 });
     const from = values.from ? resolve(io.cwd, values.from) : undefined;
     const defaultBranch = values['default-branch'] ?? (from && currentBranch(from)) ?? 'main';
-    const created = await api.json('POST', '/api/projects', { name, defaultBranch, retryRunnerLost: values['retry-runner-lost'] ?? undefined });
+    const created = await api.json<CreatedProject>('POST', '/api/projects', { name, defaultBranch, retryRunnerLost: values['retry-runner-lost'] ?? undefined });
     io.stdout.write(`created project ${name}: ${created.gitUrl} (default branch ${defaultBranch})\n`);
     if (from) {
       // The token travels in an environment-supplied header, never on a command line or in a remote URL.

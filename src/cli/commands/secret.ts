@@ -1,4 +1,5 @@
 /** `nexus secret set NAME [--env ENV]`: the value comes from standard input and is never printed or read back. */
+import type { SecretList } from '../../server/api-types.js';
 import { NexusError } from '../../errors.js';
 import { ApiClient, clientOptions, table } from '../../server/client.js';
 import { parseCommandArgs } from '../args.js';
@@ -21,8 +22,8 @@ export const secret: Command = {
     const api = new ApiClient(values, io.env, io.cwd);
     const project = encodeURIComponent(await projectName(api, values.project));
     if (verb === 'list') {
-      const { secrets } = await api.json('GET', `/api/projects/${project}/secrets`);
-      io.stdout.write(table(['NAME', 'ENVIRONMENT', 'UPDATED'], secrets.map((s: any) => [s.name, s.environment || '(all)', new Date(s.updatedAt).toISOString()])));
+      const { secrets } = await api.json<SecretList>('GET', `/api/projects/${project}/secrets`);
+      io.stdout.write(table(['NAME', 'ENVIRONMENT', 'UPDATED'], secrets.map((s) => [s.name, s.environment || '(all)', new Date(s.updatedAt).toISOString()])));
       return 0;
     }
     if (!name || (verb !== 'set' && verb !== 'delete')) throw new NexusError('USAGE', `usage: ${this.usage}`, { exitCode: 2 });

@@ -42,7 +42,7 @@ export function webhookRoutes(ctx: ServerContext): Hono<Env> {
       if (payload.deleted || payload.after === ZERO_SHA) return answer(202, 'accepted: a deletion starts no workflow');
       sha = String(payload.after ?? '');
       ref = String(payload.ref ?? '');
-      changedFiles = [...new Set<string>((payload.commits ?? []).flatMap((k: any) => [...(k.added ?? []), ...(k.removed ?? []), ...(k.modified ?? [])]))];
+      changedFiles = [...new Set<string>(((payload.commits ?? []) as { added?: string[]; removed?: string[]; modified?: string[] }[]).flatMap((k) => [...(k.added ?? []), ...(k.removed ?? []), ...(k.modified ?? [])]))];
     } else {
       sha = String(payload.pull_request?.head?.sha ?? '');
       ref = `refs/pull/${payload.number ?? payload.pull_request?.number}/merge`;
