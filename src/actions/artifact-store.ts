@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import { dirname, join, relative } from 'node:path';
 import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
+import { createTar, extractTar } from './tar.js';
 
 export interface ArtifactRecord {
   name: string;
@@ -20,6 +21,13 @@ export interface ArtifactRecord {
 
 const RECORD = 'artifact.json';
 const FILES = 'files';
+/** Packed artifacts in transit, beside the runs' folders. */
+const INCOMING = '.incoming';
+
+export function checkArtifactName(name: string): void {
+  if (!/^[^\\/":<>|*?\r\n]+$/.test(name)) throw new NexusError('ARTIFACT', `artifact name ${JSON.stringify(name)} may not contain \\ / " : < > | * ? or line breaks`);
+  if (name === '.' || name === '..' || name.startsWith('.tmp-')) throw new NexusError('ARTIFACT', `artifact name ${JSON.stringify(name)} is reserved`);
+}
 
 export class ArtifactStore {
   readonly root: string;
@@ -29,7 +37,7 @@ export class ArtifactStore {
   }
 
   upload(runId: string, name: string, files: string[], base: string, retentionDays: number, overwrite: boolean): ArtifactRecord {
-    if (!/^[^\\/":<>|*?\r\n]+$/.test(name)) throw new NexusError('ARTIFACT', `artifact name ${JSON.stringify(name)} may not contain \\ / " : < > | * ? or line breaks`);
+    checkArtifactName(name);
     this.sweep();
     const dest = join(this.root, runId, name);
     if (existsSync(dest) && !overwrite) throw new NexusError('ARTIFACT', `an artifact named '${name}' already exists in this run; set overwrite: true to replace it`);
@@ -54,6 +62,66 @@ export class ArtifactStore {
     } finally {
       rmSync(temp, { recursive: true, force: true });
     }
+  }
+
+  /** Runs `use` with a fresh path for a packed artifact in transit, removed afterwards. */
+  async withPackFile<T>(use: (file: string) => Promise<T>): Promise<T> {
+    mkdirSync(join(this.root, INCOMING), { recursive: true });
+    const file = join(this.root, INCOMING, `${randomBytes(8).toString('hex')}.tar`);
+    try {
+      return await use(file);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  /**
+   * Packs a stored artifact (its record and files) into the tar file `file`, the form in which runners
+   * and the server hand artifacts to each other.
+   */
+  async pack(runId: string, name: string, file: string): Promise<void> {
+    checkArtifactName(name);
+    if (!existsSync(join(this.root, runId, name, RECORD))) throw new NexusError('ARTIFACT', `artifact ${JSON.stringify(name)} of run ${runId} is not stored here`);
+    await createTar(file, join(this.root, runId, name), [RECORD, FILES]);
+  }
+
+  /** Stores an artifact packed by `pack`, replacing one of the same name; the record must name it. */
+  async receive(runId: string, name: string, file: string): Promise<ArtifactRecord> {
+    checkArtifactName(name);
+    if (!/^\d+$/.test(runId)) throw new NexusError('ARTIFACT', `run id ${JSON.stringify(runId)} is not a number`);
+    this.sweep();
+    const temp = join(this.root, runId, `.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      mkdirSync(temp, { recursive: true });
+      await extractTar(file, temp);
+      const record = readJson<ArtifactRecord>(join(temp, RECORD));
+      if (!record || record.name !== name || !Number.isFinite(Date.parse(record.expiresAt)) || !existsSync(join(temp, FILES))) {
+        throw new NexusError('ARTIFACT', `the upload is not the packed artifact ${JSON.stringify(name)}`);
+      }
+      const stored: ArtifactRecord = { ...record, runId };
+      writeJsonAtomic(join(temp, RECORD), stored);
+      rmSync(join(this.root, runId, name), { recursive: true, force: true });
+      renameSync(temp, join(this.root, runId, name));
+      return stored;
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }
+
+  /** The artifact's files, relative paths with their modes, for archiving. */
+  files(runId: string, name: string): Array<{ path: string; file: string; mode: number }> {
+    checkArtifactName(name);
+    const base = join(this.root, runId, name, FILES);
+    const out: Array<{ path: string; file: string; mode: number }> = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else out.push({ path: relative(base, full), file: full, mode: statSync(full).mode });
+      }
+    };
+    if (existsSync(base)) walk(base);
+    return out.sort((a, b) => a.path.localeCompare(b.path));
   }
 
   list(runId: string): ArtifactRecord[] {
@@ -90,6 +158,7 @@ export class ArtifactStore {
     if (!existsSync(this.root)) return;
     const now = Date.now();
     for (const run of readdirSync(this.root)) {
+      if (run === INCOMING) continue;
       for (const record of this.list(run)) if (Date.parse(record.expiresAt) < now) rmSync(join(this.root, run, record.name), { recursive: true, force: true });
     }
   }

@@ -23,6 +23,7 @@ export interface DeployRequest extends ServiceKey, Omit<ReleaseSettings, 'comman
   workspace: string;
   commit?: string;
   ref?: string;
+  runId?: string;
   actor: string;
   approver?: string;
   /** The environment URL to record; defaults to the service's stable URL. */
@@ -90,7 +91,7 @@ export class BlueGreen {
     const key: ServiceKey = { environment: req.environment, service: req.service };
     const serviceUrl = await provider.serviceUrl(key, req.port);
     const digest = req.artifact ? artifactDigest(req.artifact) : undefined;
-    const record = await repo.create({ ...key, kind: 'deploy', commit: req.commit, ref: req.ref, artifactDigest: digest, creator: req.actor, approver: req.approver, url: req.url ?? serviceUrl, reason: 'release requested' });
+    const record = await repo.create({ ...key, kind: 'deploy', commit: req.commit, ref: req.ref, runId: req.runId, artifactDigest: digest, creator: req.actor, approver: req.approver, url: req.url ?? serviceUrl, reason: 'release requested' });
     const rev = record.revision;
     const live = (await provider.listRevisions(key)).find((r) => r.state === 'live')?.spec.revision;
     const notify = (e: AlertEvent) => notifier.notify(req.notifications, e);
@@ -240,7 +241,7 @@ export class BlueGreen {
   private async recordRollback(key: ServiceKey, revision: number, undone: DeploymentRecord, creator: string, reason: string): Promise<DeploymentRecord> {
     const { repo } = this.o;
     const original = (await repo.list(key)).find((r) => r.revision === revision && r.kind === 'deploy');
-    const rb = await repo.create({ ...key, kind: 'rollback', revision, rollbackOf: undone.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator, url: undone.url, reason });
+    const rb = await repo.create({ ...key, kind: 'rollback', revision, rollbackOf: undone.id, commit: original?.commit, ref: original?.ref, runId: undone.runId, artifactDigest: original?.artifactDigest, creator, url: undone.url, reason });
     await repo.addStatus(rb.id, 'in_progress', `switching traffic to revision ${revision}`);
     await this.retireOlder(key, rb.id);
     return await repo.addStatus(rb.id, 'success', `revision ${revision} is live again`);
@@ -290,7 +291,7 @@ export class BlueGreen {
       const target = plan.to.revision;
       const undone = plan.from?.deployment;
       const original = plan.to.deployment;
-      const rb = await repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
+      const rb = await repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, runId: undone?.runId ?? original?.runId, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
       await repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
       if (!plan.to.warm) {
         await provider.startRevision(plan.to.spec, o.secrets);

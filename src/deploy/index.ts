@@ -21,6 +21,8 @@ export interface DeployActionContext {
   workspace: string;
   sha: string;
   ref?: string;
+  /** The workflow run's id, kept on the record so a server can tell which project deployed. */
+  runId?: string;
   /** Who triggered the run. */
   actor: string;
   /** Who approved the environment, when it needed a review. */
@@ -65,6 +67,7 @@ export async function deployAction(inputs: Record<string, string | undefined>, c
       environments: loadEnvironments(context.workspace),
       commit: context.sha,
       ref: context.ref,
+      runId: context.runId,
       actor: context.actor,
       approver: context.approver,
       secret: (name) => context.secrets?.[name] ?? process.env[name],

@@ -52,6 +52,8 @@ export interface DeploymentRecord {
   rollbackOf?: number;
   commit?: string;
   ref?: string;
+  /** The workflow run that deployed (for a rollback, the one whose deployment it undoes): a server maps it to its project. Absent for CLI deploys. */
+  runId?: string;
   artifactDigest?: string;
   creator: string;
   approver?: string;
@@ -61,6 +63,6 @@ export interface DeploymentRecord {
   analysis?: AnalysisRecord;
 }
 
-export function currentState(record: DeploymentRecord): DeploymentState {
+export function currentState(record: Pick<DeploymentRecord, 'statuses'>): DeploymentState {
   return record.statuses[record.statuses.length - 1]?.state ?? 'queued';
 }

@@ -26,6 +26,7 @@ export interface RequestContext {
   environments: EnvironmentsFile;
   commit?: string;
   ref?: string;
+  runId?: string;
   actor: string;
   approver?: string;
   secret: SecretLookup;
@@ -47,6 +48,7 @@ export function buildDeployRequest(settings: ReleaseSettings, c: RequestContext,
     workspace: c.workspace,
     commit: c.commit,
     ref: c.ref,
+    runId: c.runId,
     actor: c.actor,
     approver: c.approver,
     url: env.url,

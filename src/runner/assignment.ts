@@ -51,6 +51,11 @@ export interface ExecutionObserver {
 
 /** Runs one assigned job on this host; must honour `signal` (cancellation: always() steps still run). */
 export interface JobExecutor {
+  /**
+   * The folder where jobs keep run artifacts and deployment records, when the executor has one: the runner
+   * moves artifacts between it and the server and reports the records in it.
+   */
+  readonly dataDir?: string;
   /** One-time start-up work (loading the workflow schema) done before the runner takes its first lease. */
   prepare?(): Promise<void>;
   execute(assignment: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome>;

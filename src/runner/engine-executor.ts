@@ -27,6 +27,10 @@ export class EngineExecutor implements JobExecutor {
     private readonly actions?: ActionHost,
   ) {}
 
+  get dataDir(): string {
+    return join(this.workDir, '_data');
+  }
+
   async prepare(): Promise<void> {
     // The first parse loads GitHub's workflow schema and blocks for a moment: not while holding a lease.
     await loadWorkflowSource('warm-up.yml', 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "true"\n');
@@ -59,7 +63,7 @@ export class EngineExecutor implements JobExecutor {
         {
           workRoot,
           toolCache: join(this.workDir, '_tool'),
-          dataDir: join(this.workDir, '_data'),
+          dataDir: this.dataDir,
           signal,
           runnerName: this.runnerName,
           actions: this.actions,

@@ -3,7 +3,12 @@ import type { Conclusion } from '../store/types.js';
 import type { Assignment, JobExecutor, JobOutcome, StepEvent } from './assignment.js';
 import { jitteredBackoff, sleep } from './backoff.js';
 import { LeaseLostError, RunnerClient } from './client.js';
+import { fetchRunArtifacts, uploadJobArtifacts } from './artifact-transfer.js';
+import { DeploymentReporter } from './deployment-reporter.js';
 import { LogUploader } from './log-uploader.js';
+
+/** How often deployment records are checked for changes to report. */
+const DEPLOYMENT_REPORT_MS = 2000;
 
 export interface RunnerOptions {
   server: string;
@@ -36,13 +41,17 @@ export class Runner {
   private slots: Promise<void>[] = [];
   readonly running = new Map<number, AbortController>();
 
+  private readonly deployments?: DeploymentReporter;
+
   constructor(private readonly o: RunnerOptions) {
     this.client = new RunnerClient(o.server, o.token);
+    if (o.executor.dataDir) this.deployments = new DeploymentReporter(this.client, o.executor.dataDir);
   }
 
   start(): void {
     const ready = this.o.executor.prepare?.() ?? Promise.resolve();
     for (let i = 0; i < this.o.capacity; i++) this.slots.push(ready.then(() => this.slot()));
+    if (this.deployments) this.slots.push(this.deployments.loop(DEPLOYMENT_REPORT_MS, this.stopping.signal, (m) => this.log(m)));
   }
 
   /** Stops polling and abandons running jobs (their leases expire on the server). */
@@ -124,11 +133,29 @@ export class Runner {
         );
       },
     };
+    const dataDir = this.o.executor.dataDir;
+    const started = Date.now();
     let outcome: JobOutcome;
     try {
+      // Only a workflow that downloads artifacts needs the run's artifacts from other machines.
+      if (dataDir && /download-artifact/i.test(a.workflow.source)) {
+        const fetched = await fetchRunArtifacts(this.client, lease, dataDir, a.run.runId, abandon.signal);
+        if (fetched.length) logs.push(`Fetched the run's artifacts from the server: ${fetched.join(', ')}`);
+      }
       outcome = await this.o.executor.execute(a, observer, cancel.signal);
     } catch (e) {
       outcome = { conclusion: 'failure', outputs: {}, reason: e instanceof Error ? e.message : String(e) };
+    }
+    if (dataDir && !lost && !abandon.signal.aborted) {
+      try {
+        const uploaded = await uploadJobArtifacts(this.client, lease, dataDir, a.run.runId, started, abandon.signal);
+        if (uploaded.length) logs.push(`Uploaded artifacts to the server: ${uploaded.join(', ')}`);
+      } catch (e) {
+        if (e instanceof LeaseLostError) loseLease();
+        logs.push(`##[error]Uploading the job's artifacts failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (outcome.conclusion === 'success') outcome = { ...outcome, conclusion: 'failure', reason: 'the job\'s artifacts could not be uploaded' };
+      }
+      await this.deployments?.report(abandon.signal).catch((e) => this.log(`reporting deployments failed: ${e instanceof Error ? e.message : String(e)}`));
     }
     // As GitHub's runner does: an output that carries a secret is not sent to the server at all.
     for (const [name, value] of Object.entries(outcome.outputs)) {

@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import type { ServerContext } from './context.js';
 import { apiRoutes } from './http/api-routes.js';
 import { approvalRoutes } from './http/approval-routes.js';
+import { artifactRoutes } from './http/artifact-routes.js';
 import { authenticate, type Env } from './http/auth.js';
+import { deploymentRoutes } from './http/deployment-routes.js';
 import { errorResponse } from './http/errors.js';
 import { logRoutes } from './http/log-routes.js';
 import { runnerRoutes } from './http/runner-routes.js';
@@ -20,6 +22,8 @@ export function createApp(ctx: ServerContext): Hono<Env> {
   app.route('/webhooks', webhookRoutes(ctx));
   app.route('/api', uiRoutes(ctx));
   app.route('/api', approvalRoutes(ctx));
+  app.route('/api', artifactRoutes(ctx));
+  app.route('/api', deploymentRoutes(ctx));
   app.use('*', webAssets());
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((e, c) => errorResponse(e, c, ctx.log));

@@ -86,6 +86,26 @@ CREATE TABLE schedules (
     // The job's step summaries (Markdown, masked by the engine) as the runner reported them at finish.
     sql: `ALTER TABLE jobs ADD COLUMN summary TEXT;`,
   },
+  {
+    version: 3,
+    name: 'deployment records and artifacts reported by runners',
+    // Runners keep deployment records where their deploy daemon runs and report each version of a record;
+    // the server keeps the latest per (origin, local id), the record itself as JSON. The first schema's
+    // deployments table was never written. Two replicas asking for the same approval at once must get
+    // one request: the unique index makes the second insert a no-op (earlier duplicates are dropped).
+    sql: `
+DROP TABLE deployments;
+CREATE TABLE deployments (
+  id {{pk}}, project_id BIGINT NOT NULL REFERENCES projects(id), origin TEXT NOT NULL, local_id BIGINT NOT NULL,
+  environment TEXT NOT NULL, service TEXT NOT NULL, record TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+  UNIQUE (origin, local_id));
+CREATE INDEX deployments_project ON deployments (project_id, environment, service);
+ALTER TABLE artifacts ADD COLUMN files INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE artifacts ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+DELETE FROM approvals WHERE id NOT IN (SELECT MIN(id) FROM approvals GROUP BY job_id, environment);
+CREATE UNIQUE INDEX approvals_request ON approvals (job_id, environment);
+`,
+  },
 ];
 
 const PK: Record<Dialect, string> = {

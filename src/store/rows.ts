@@ -1,4 +1,4 @@
-import type { Approval, Check, Job, Project, Run, RunnerInfo, Step } from './types.js';
+import type { Approval, ArtifactEntry, Check, Job, Project, Run, RunnerInfo, Step, StoredDeployment } from './types.js';
 
 /** Database rows (snake_case, JSON as text, booleans as 0/1) to the store's types. */
 type Row = Record<string, any>;
@@ -109,4 +109,26 @@ export const toApproval = (r: Row): Approval => ({
   comment: r.comment ?? null,
   createdAt: Number(r.created_at),
   decidedAt: num(r.decided_at),
+});
+
+export const toDeployment = (r: Row): StoredDeployment => ({
+  id: Number(r.id),
+  projectId: Number(r.project_id),
+  origin: r.origin,
+  localId: Number(r.local_id),
+  environment: r.environment,
+  service: r.service,
+  record: r.record,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+export const toArtifact = (r: Row): ArtifactEntry => ({
+  runId: Number(r.run_id),
+  name: r.name,
+  files: Number(r.files),
+  size: Number(r.size),
+  path: r.path,
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
 });

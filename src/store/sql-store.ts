@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as queue from './queue.js';
-import { toApproval, toCheck, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
+import { toApproval, toArtifact, toCheck, toDeployment, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
 import type { SecretBox } from './secret-box.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
 import type { JobPatch, RunPatch, Store, TokenInfo } from './store.js';
-import type { Approval, ApprovalStatus, Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step } from './types.js';
+import type { Approval, ApprovalStatus, ArtifactEntry, Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step, StoredDeployment } from './types.js';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const placeholders = (values: unknown[], from = 1): string => values.map((_, i) => `$${i + from}`).join(', ');
@@ -205,11 +205,15 @@ export class SqlStore implements Store {
   onLog(listener: (jobId: number) => void): () => void {
     return this.db.listen(queue.LOG_CHANNEL, (payload) => listener(Number(payload)));
   }
-  async recordStep(lease: Lease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void> {
+  async heldJob(lease: Lease): Promise<Job> {
     const job = await this.getJob(lease.jobId);
     if (!job || job.attempt !== lease.attempt || job.leaseToken !== lease.leaseToken || job.status !== 'running') {
       throw new queue.StaleLeaseError(lease, job ? `the job is ${job.status}` : 'no such job');
     }
+    return job;
+  }
+  async recordStep(lease: Lease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void> {
+    await this.heldJob(lease);
     const now = Date.now();
     await this.db.run(
       `INSERT INTO steps (job_id, attempt, number, name, status, conclusion, started_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -256,15 +260,11 @@ export class SqlStore implements Store {
     );
   }
   async requestApproval(jobId: number, environment: string): Promise<Approval> {
-    return this.db.tx(async (db) => {
-      const had = await db.get('SELECT * FROM approvals WHERE job_id = $1 AND environment = $2 ORDER BY id LIMIT 1', [jobId, environment]);
-      if (had) return toApproval(had);
-      const row = await db.get(
-        `INSERT INTO approvals (job_id, environment, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING *`,
-        [jobId, environment, Date.now()],
-      );
-      return toApproval(row!);
-    });
+    await this.db.run(
+      `INSERT INTO approvals (job_id, environment, status, created_at) VALUES ($1, $2, 'pending', $3) ON CONFLICT (job_id, environment) DO NOTHING`,
+      [jobId, environment, Date.now()],
+    );
+    return toApproval((await this.db.get('SELECT * FROM approvals WHERE job_id = $1 AND environment = $2', [jobId, environment]))!);
   }
   async getApproval(id: number): Promise<Approval | undefined> {
     const row = await this.db.get('SELECT * FROM approvals WHERE id = $1', [id]);
@@ -347,6 +347,40 @@ export class SqlStore implements Store {
       [projectId, environment ?? ''],
     );
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  async saveDeployment(d: Omit<StoredDeployment, 'id' | 'updatedAt'>): Promise<number> {
+    const row = await this.db.get<{ id: number }>(
+      `INSERT INTO deployments (project_id, origin, local_id, environment, service, record, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (origin, local_id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at RETURNING id`,
+      [d.projectId, d.origin, d.localId, d.environment, d.service, d.record, d.createdAt, Date.now()],
+    );
+    return Number(row!.id);
+  }
+  async findDeployment(origin: string, localId: number): Promise<StoredDeployment | undefined> {
+    const row = await this.db.get('SELECT * FROM deployments WHERE origin = $1 AND local_id = $2', [origin, localId]);
+    return row && toDeployment(row);
+  }
+  async listDeployments(f: { projectId: number; environment?: string; service?: string; limit?: number }): Promise<StoredDeployment[]> {
+    const rows = await this.db.all(
+      `SELECT * FROM deployments WHERE project_id = $1 AND ($2 = '' OR environment = $2) AND ($3 = '' OR service = $3)
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [f.projectId, f.environment ?? '', f.service ?? '', f.limit ?? 200],
+    );
+    return rows.map(toDeployment);
+  }
+
+  async saveArtifact(a: ArtifactEntry): Promise<void> {
+    await this.db.run(
+      `INSERT INTO artifacts (run_id, name, files, size, path, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (run_id, name) DO UPDATE SET files = excluded.files, size = excluded.size, path = excluded.path,
+         created_at = excluded.created_at, expires_at = excluded.expires_at`,
+      [a.runId, a.name, a.files, a.size, a.path, a.createdAt, a.expiresAt],
+    );
+  }
+  async listArtifacts(runId: number, now = Date.now()): Promise<ArtifactEntry[]> {
+    const rows = await this.db.all('SELECT * FROM artifacts WHERE run_id = $1 AND expires_at > $2 ORDER BY name', [runId, now]);
+    return rows.map(toArtifact);
   }
 
   async recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }): Promise<void> {

@@ -8,8 +8,8 @@ import type { Dialect, SqlDriver } from './sql.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { SqlStore } from './sql-store.js';
 import type {
-  Approval, ApprovalStatus, Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
-  RunStatus, RunnerInfo, Step,
+  Approval, ApprovalStatus, ArtifactEntry, Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
+  RunStatus, RunnerInfo, Step, StoredDeployment,
 } from './types.js';
 
 export type JobPatch = Partial<Pick<Job, 'status' | 'conclusion' | 'reason' | 'cancelRequested' | 'runsOn' | 'plan' | 'outputs' | 'name' | 'timeoutMs' | 'concurrencyGroup' | 'environment'>>;
@@ -61,6 +61,8 @@ export interface Store {
   appendLog(lease: Lease, seq: number, data: string): Promise<number>;
   readLogs(jobId: number, after?: { attempt: number; seq: number }): Promise<LogChunk[]>;
   onLog(listener: (jobId: number) => void): () => void;
+  /** The job the lease holds while it runs; a stale lease is an error (409 on the wire). */
+  heldJob(lease: Lease): Promise<Job>;
   recordStep(lease: Lease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void>;
   listSteps(jobId: number): Promise<Step[]>;
 
@@ -78,6 +80,16 @@ export interface Store {
   listApprovals(filter: { jobId?: number; projectId?: number; status?: ApprovalStatus[] }): Promise<Approval[]>;
   /** Records the review on a pending request; false when it was already decided. */
   decideApproval(id: number, review: { status: Exclude<ApprovalStatus, 'pending'>; reviewer: string; comment: string | null }): Promise<boolean>;
+
+  /** Inserts or replaces the record (origin, localId); returns the server's id for it. */
+  saveDeployment(d: Omit<StoredDeployment, 'id' | 'updatedAt'>): Promise<number>;
+  findDeployment(origin: string, localId: number): Promise<StoredDeployment | undefined>;
+  /** Newest first. */
+  listDeployments(filter: { projectId: number; environment?: string; service?: string; limit?: number }): Promise<StoredDeployment[]>;
+  /** Records (or replaces, as upload-artifact's overwrite does) a run's artifact. */
+  saveArtifact(a: ArtifactEntry): Promise<void>;
+  /** The run's artifacts by name, expired ones left out. */
+  listArtifacts(runId: number, now?: number): Promise<ArtifactEntry[]>;
 
   createToken(name: string, role: Role): Promise<string>;
   verifyToken(token: string): Promise<TokenInfo | undefined>;

@@ -166,6 +166,30 @@ export interface ExpiredLease {
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
 /** A job's request to deploy to a protected environment, and the review that decided it. */
+/** A deployment record as a runner reported it: the record is the deploy half's JSON, kept as it came. */
+export interface StoredDeployment {
+  id: number;
+  projectId: number;
+  origin: string;
+  localId: number;
+  environment: string;
+  service: string;
+  record: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A run artifact the server holds; `path` is its folder under the server's data folder. */
+export interface ArtifactEntry {
+  runId: number;
+  name: string;
+  files: number;
+  size: number;
+  path: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface Approval {
   id: number;
   jobId: number;

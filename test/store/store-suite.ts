@@ -185,7 +185,8 @@ export function storeSuite(fixture: () => StoreFixture): void {
     const [a, b] = await Promise.all([fx.open(), fx.open()]);
     const { project, run } = await withRun(a, [job('deploy', { status: 'pending' })]);
     const [deploy] = await a.listJobs(run.id);
-    const first = await a.requestApproval(deploy.id, 'production');
+    const [first, racing] = await Promise.all([a.requestApproval(deploy.id, 'production'), b.requestApproval(deploy.id, 'production')]);
+    assert.equal(racing.id, first.id, 'two replicas asking at once get one request');
     assert.equal((await b.requestApproval(deploy.id, 'production')).id, first.id, 'asking again returns the same request');
     assert.deepEqual((await b.listApprovals({ projectId: project.id, status: ['pending'] })).map((x) => x.id), [first.id]);
     const decided = await Promise.all([
@@ -204,6 +205,30 @@ export function storeSuite(fixture: () => StoreFixture): void {
     await a.ackJob(lease, 10_000);
     await a.finishJob(lease, { conclusion: 'success', summary: '## Done\n<script>x</script>' });
     assert.equal((await b.getJob(deploy.id))?.summary, '## Done\n<script>x</script>');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  test('deployment records are kept once per origin and local id, newest first, and artifacts are replaced by name and leave when they expire', async () => {
+    const fx = fixture();
+    const [a, b] = await Promise.all([fx.open(), fx.open()]);
+    const { project, run } = await withRun(a, []);
+    const record = (state: string) => JSON.stringify({ id: 1, statuses: [{ state }] });
+    const base = { projectId: project.id, origin: `o-${n}`, environment: 'staging', service: 'api' };
+    const id = await a.saveDeployment({ ...base, localId: 1, record: record('in_progress'), createdAt: 1000 });
+    assert.equal(await b.saveDeployment({ ...base, localId: 1, record: record('success'), createdAt: 1000 }), id, 'a newer version replaces the record');
+    const other = await a.saveDeployment({ ...base, localId: 2, service: 'web', record: record('queued'), createdAt: 2000 });
+    assert.deepEqual((await b.listDeployments({ projectId: project.id })).map((d) => d.id), [other, id]);
+    assert.deepEqual((await b.listDeployments({ projectId: project.id, service: 'api' })).map((d) => [d.id, JSON.parse(d.record).statuses[0].state]), [[id, 'success']]);
+    assert.deepEqual(await b.listDeployments({ projectId: project.id, environment: 'production' }), []);
+    assert.equal((await a.findDeployment(base.origin, 2))?.id, other);
+    assert.equal(await a.findDeployment('elsewhere', 2), undefined);
+
+    const now = Date.now();
+    const artifact = { runId: run.id, name: 'bundle', files: 1, size: 10, path: '/x', createdAt: now, expiresAt: now + 60_000 };
+    await a.saveArtifact(artifact);
+    await b.saveArtifact({ ...artifact, files: 2, size: 20 });
+    await a.saveArtifact({ ...artifact, name: 'old', expiresAt: now - 1 });
+    assert.deepEqual((await b.listArtifacts(run.id)).map((x) => [x.name, x.files, x.size]), [['bundle', 2, 20]]);
     await Promise.all([a.close(), b.close()]);
   });
 }

@@ -6,6 +6,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DeployDaemonClient } from '../../src/deploy/client.js';
 import { gitRepo, nexusBin, repoRoot, tempDir, writeTree } from '../helpers/cli.js';
 
 export const outputDir = join(repoRoot, 'test-output');
@@ -93,6 +94,8 @@ export async function startWebServer(args: string[] = []): Promise<WebServer> {
     async close() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+      // Releases made by the in-process runner live on in its deploy daemon until it is told to stop.
+      await (await DeployDaemonClient.find(join(data, 'work', '_data')))?.shutdown(true);
       cleanup();
     },
   };

@@ -1,8 +1,10 @@
 /** The web UI end to end: a real `nexus serve`, real git pushes, Debian's Chromium. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import { serviceCommand } from '../deploy/helpers.js';
 import { launchBrowser, screenshot, signedInPage, startWebServer, until, type WebServer } from './harness.js';
 
 let server: WebServer;
@@ -80,7 +82,8 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   const project = await server.project('red');
   project.push(
     workflow(
-      '  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo built\n' +
+      '  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mkdir out && echo "coverage 93%" > out/report.txt\n' +
+        '      - uses: actions/upload-artifact@v4\n        with:\n          name: report\n          path: out/\n' +
         '  check:\n    needs: build\n    strategy:\n      matrix:\n        part: [api, web]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "checking ${{ matrix.part }}"\n' +
         '  broken:\n    needs: check\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo "::group::Preparing"\n          echo inside the group\n          echo "::endgroup::"\n          printf "\\033[31mred text\\033[0m\\n"\n          echo "::error file=src/app.ts,line=7::Type mismatch in app"\n          exit 1\n',
     ),
@@ -108,6 +111,14 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   assert.equal(await page.locator('.log-line', { hasText: 'inside the group' }).count(), 0);
   await page.getByRole('button', { name: /Preparing/ }).click();
   await page.locator('.log-line', { hasText: 'inside the group' }).waitFor();
+  // The build's artifact is listed and downloads as a zip of its files.
+  const artifact = page.locator('[data-artifact="report"]');
+  await artifact.waitFor({ timeout: 15_000 });
+  assert.match(await artifact.innerText(), /report\s+1 file, 13 B/);
+  const [zip] = await Promise.all([page.waitForEvent('download'), artifact.getByRole('button', { name: 'report' }).click()]);
+  assert.equal(zip.suggestedFilename(), 'report.zip');
+  const unzipped = execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.namelist(), z.read("report.txt").decode().strip())', (await zip.path())!], { encoding: 'utf8' });
+  assert.equal(unzipped, "['report.txt'] coverage 93%\n");
   await screenshot(page, 'run-page');
   assert.deepEqual(await unlabelled(page), []);
   // Keyboard: the search field takes a query, Enter steps to the next match.
@@ -221,9 +232,13 @@ test('the cost page charts minutes per month and per workflow from recorded jobs
   await page.context().close();
 });
 
-test('the deployments page lists environments with their protection rules from the default branch', async () => {
+test('the deployments page lists environments with their protection rules from the default branch, the history of releases and what is live', async () => {
   const project = await server.project('envs');
   project.push({
+    ...workflow(
+      '  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: nexus/deploy@v1\n        with:\n          service: web\n          environment: staging\n' +
+        `          command: ${JSON.stringify(serviceCommand())}\n          health-check: /health\n          analysis-duration: 200ms\n          rollback-window: 0s\n          probe-interval: 100ms\n`,
+    ),
     '.nexus/environments.yml':
       'teams:\n  release-managers: [lead]\nenvironments:\n  staging:\n    url: http://127.0.0.1:9/staging\n    deployment-branches: { branches: [main] }\n' +
       '  production:\n    reviewers: [team:release-managers]\n    prevent-self-review: true\n    wait-timer: 5m\n',
@@ -234,6 +249,13 @@ test('the deployments page lists environments with their protection rules from t
   await production.waitFor();
   assert.match(await production.innerText(), /Required reviewers: any one of team release-managers \(lead\)[\s\S]*may not approve[\s\S]*Wait timer: 5m/);
   assert.match(await page.locator('[data-env="staging"]').innerText(), /Only these refs deploy: main/);
+  // The release the runner made is reported to the server: the history row, then what is live in staging.
+  const row = page.locator('table[data-testid="deployments"] tr[data-state="success"]');
+  await row.waitFor({ timeout: 60_000 });
+  assert.match(await row.innerText(), /staging\s+web r1\s+[0-9a-f]{7}/);
+  const live = page.locator('[data-env="staging"] li[data-service="web"]');
+  await live.waitFor({ timeout: 10_000 });
+  assert.match(await live.innerText(), /Live: web r1 [0-9a-f]{7} http:\/\/127\.0\.0\.1:9\/staging/);
   await screenshot(page, 'approvals-page');
   assert.deepEqual(await unlabelled(page), []);
   await page.context().close();

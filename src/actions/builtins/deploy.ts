@@ -9,6 +9,7 @@ export const deploy: Builtin = {
       workspace: ctx.paths.workspace,
       sha: ctx.run.sha,
       ref: ctx.run.ref,
+      runId: ctx.run.runId,
       actor: ctx.run.actor,
       log: (line) => say(ctx, line),
       signal: ctx.signal ?? new AbortController().signal,

@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { NexusError } from '../../errors.js';
 import type { Conclusion, Lease } from '../../store/types.js';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { packedArtifact, receiveArtifact } from '../artifacts.js';
 import { buildAssignment } from '../assignment.js';
+import { acceptDeployments } from '../deployments.js';
 import type { ServerContext } from '../context.js';
 import { requireRole, type Env } from './auth.js';
 import { int, jsonBody, notFound, str } from './body.js';
@@ -81,6 +84,35 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     const conclusion = conclusions.includes(b.conclusion as Conclusion) ? (b.conclusion as Conclusion) : null;
     await store.recordStep(leaseOf(c.req.param('id'), b), { number: int(b.number, 'number'), name: str(b.name, 'name'), status, conclusion });
     return c.json({ ok: true });
+  });
+
+  // Artifacts move packed (docs/runner-protocol.md): a job uploads what it stored, and fetches what
+  // earlier jobs of its run stored on other machines.
+  app.post('/jobs/:id/artifacts/upload', async (c) => {
+    const lease = leaseOf(c.req.param('id'), { attempt: c.req.query('attempt'), leaseToken: c.req.query('leaseToken') });
+    const job = await store.heldJob(lease);
+    await receiveArtifact(ctx, job, str(c.req.query('name'), 'name'), c.req.raw.body as WebReadableStream<Uint8Array> | null);
+    return c.json({ ok: true });
+  });
+
+  app.post('/jobs/:id/artifacts/list', async (c) => {
+    const job = await store.heldJob(leaseOf(c.req.param('id'), await jsonBody(c)));
+    return c.json({ artifacts: (await store.listArtifacts(job.runId)).map((a) => ({ name: a.name, createdAt: a.createdAt })) });
+  });
+
+  app.post('/jobs/:id/artifacts/download', async (c) => {
+    const b = await jsonBody(c);
+    const job = await store.heldJob(leaseOf(c.req.param('id'), b));
+    const packed = await packedArtifact(ctx, job.runId, str(b.name, 'name'));
+    return c.body(new Uint8Array(packed), 200, { 'content-type': 'application/x-tar' });
+  });
+
+  // Deployment records change after the job that made them (analysis, rollbacks), so runners report
+  // every new version of a record, whichever job is running.
+  app.post('/deployments', async (c) => {
+    const b = await jsonBody(c);
+    if (!Array.isArray(b.records)) throw new NexusError('USAGE', 'records must be an array of deployment records');
+    return c.json({ stored: await acceptDeployments(ctx, str(b.origin, 'origin'), b.records) });
   });
 
   app.post('/jobs/:id/finish', async (c) => {

@@ -5,6 +5,7 @@ import { formatDuration } from '../../environments/duration.js';
 import { NexusError } from '../../errors.js';
 import type { Project } from '../../store/types.js';
 import type { ServerContext } from '../context.js';
+import { listDeployments, liveByEnvironment } from '../deployments.js';
 import { check, requireRole, type Env } from './auth.js';
 import { notFound } from './body.js';
 
@@ -45,17 +46,18 @@ export function uiRoutes(ctx: ServerContext): Hono<Env> {
     const project = await projectOf(c.req.param('name'));
     const sha = await ctx.repos.headOf(project.name, project.defaultBranch);
     const source = sha ? await ctx.repos.git(project.name, ['show', `${sha}:${ENVIRONMENTS_FILE}`]).catch(() => undefined) : undefined;
-    if (source === undefined) return c.json({ environments: [] });
-    const file = parseEnvironments(source, `${ENVIRONMENTS_FILE} at ${project.defaultBranch}`);
-    return c.json({
-      environments: [...file.environments.values()].map((env) => ({
-        name: env.name,
-        url: env.url,
-        rules: describeRules(env, file),
-        reviewers: env.protection.reviewers.map((r) => (r.kind === 'team' ? `team ${r.name}` : r.name)),
-        live: null,
-      })),
-    });
+    const file = source === undefined ? undefined : parseEnvironments(source, `${ENVIRONMENTS_FILE} at ${project.defaultBranch}`);
+    const live = liveByEnvironment(await listDeployments(ctx, { projectId: project.id }));
+    const declared = [...(file?.environments.values() ?? [])].map((env) => ({
+      name: env.name,
+      url: env.url,
+      rules: describeRules(env, file!),
+      reviewers: env.protection.reviewers.map((r) => (r.kind === 'team' ? `team ${r.name}` : r.name)),
+      live: live.get(env.name) ?? [],
+    }));
+    // Deploying to an environment the file does not declare is allowed (it has no rules); it is still shown.
+    const undeclared = [...live].filter(([name]) => !file?.environments.has(name)).map(([name, services]) => ({ name, rules: [], reviewers: [], live: services }));
+    return c.json({ environments: [...declared, ...undeclared] });
   });
 
   app.get('/projects/:name/workflows', requireRole('viewer'), async (c) => {

@@ -16,9 +16,9 @@ export interface Deployment {
   creator: string; approver?: string; url?: string; createdAt: string; statuses: DeploymentStatus[];
   analysis?: { verdict: string; rule?: string; reason?: string; figures: Figures };
 }
-interface Environment { name: string; url?: string; rules: string[]; reviewers: string[]; live: Deployment | null }
+/** `live`: what serves each of the environment's services now. */
+interface Environment { name: string; url?: string; rules: string[]; reviewers: string[]; live: Deployment[] }
 
-const missing = (e: string | undefined): boolean => !!e && /no route/i.test(e);
 const stateOf = (d: Deployment) => d.statuses[d.statuses.length - 1]?.state ?? 'queued';
 
 /** Pending approvals, each environment with what is live, and the history of deployments and rollbacks. */
@@ -27,40 +27,32 @@ export function Deployments({ project }: { project: string }) {
   const approvals = usePoll<{ approvals: Approval[] }>(`${base}/approvals`, 1000);
   const envs = usePoll<{ environments: Environment[] }>(`${base}/environments`, 3000);
   const deployments = usePoll<{ deployments: Deployment[] }>(`${base}/deployments`, 3000);
-  const errors = [approvals.error, envs.error, deployments.error];
-  const problem = errors.find((e) => e && !missing(e));
-  const notReported = <p className="muted">Not reported by this server yet.</p>;
-  if (errors.every(missing)) {
-    return (
-      <>
-        <h1>Deployments</h1>
-        <p className="muted" data-testid="no-deployments-api">This server does not report environments, approvals or deployments yet.</p>
-      </>
-    );
-  }
+  const problem = [approvals.error, envs.error, deployments.error].find(Boolean);
   return (
     <>
       <h1>Deployments</h1>
       {problem && <p role="alert" className="error">{problem}</p>}
       <section aria-labelledby="pending-h">
         <h2 id="pending-h">Waiting for approval</h2>
-        {missing(approvals.error) && notReported}
         {approvals.data && !approvals.data.approvals.length && <p className="muted">Nothing is waiting.</p>}
         {approvals.data?.approvals.map((a) => <ApprovalCard key={a.id} project={project} approval={a} onDone={approvals.reload} />)}
       </section>
       <section aria-labelledby="env-h">
         <h2 id="env-h">Environments</h2>
-        {missing(envs.error) && notReported}
         {envs.data && !envs.data.environments.length && <p className="muted">No environments declared in .nexus/environments.yml on the default branch.</p>}
         <div className="cards">
           {envs.data?.environments.map((e) => (
             <article key={e.name} className="card env" data-env={e.name}>
               <h3>{e.name}</h3>
-              {e.live ? (
-                <p>
-                  Live: <strong>{e.live.service} r{e.live.revision}</strong> {e.live.commit && <code>{shortSha(e.live.commit)}</code>}{' '}
-                  {(e.live.url ?? e.url) && <a href={e.live.url ?? e.url} rel="noopener noreferrer">{e.live.url ?? e.url}</a>}
-                </p>
+              {e.live.length ? (
+                <ul className="live" aria-label={`Live in ${e.name}`}>
+                  {e.live.map((d) => (
+                    <li key={d.id} data-service={d.service}>
+                      Live: <strong>{d.service} r{d.revision}</strong> {d.commit && <code>{shortSha(d.commit)}</code>}{' '}
+                      {(d.url ?? e.url) && <a href={d.url ?? e.url} rel="noopener noreferrer">{d.url ?? e.url}</a>}
+                    </li>
+                  ))}
+                </ul>
               ) : (
                 <p className="muted">
                   Nothing live.{' '}
@@ -74,7 +66,6 @@ export function Deployments({ project }: { project: string }) {
       </section>
       <section aria-labelledby="hist-h">
         <h2 id="hist-h">History</h2>
-        {missing(deployments.error) && notReported}
         {deployments.data && !deployments.data.deployments.length && <p className="muted">No deployments yet.</p>}
         {!!deployments.data?.deployments.length && (
           <table data-testid="deployments">
