@@ -31,7 +31,7 @@ export interface LocalGateOptions {
 export async function localGate(request: EnvironmentRequest, o: LocalGateOptions): Promise<EnvironmentDecision> {
   const file = loadEnvironments(o.root);
   const env = environmentNamed(file, request.name);
-  const granted = { approved: true, vars: env.variables, secrets: pick(o.secrets, env.secrets) };
+  const granted = (approver?: string): EnvironmentDecision => ({ approved: true, vars: env.variables, secrets: pick(o.secrets, env.secrets), approver });
   const say = (text: string) => o.progress.print(`[${request.jobKey}] ${text}`);
 
   const branch = branchAllowed(env, o.ref, file.protectedBranches);
@@ -71,10 +71,10 @@ export async function localGate(request: EnvironmentRequest, o: LocalGateOptions
   if (reviews.length > 0 || env.protection.reviewers.length === 0) {
     // Approved here by the operator (or nothing to review): only the wait timer is left.
     await sleep(Math.max(0, timerEnds.getTime() - Date.now()), undefined, { signal: o.signal });
-    return granted;
+    return granted(reviews[0]?.actor);
   }
   const state = await waitForGate(store, env, file, run, { signal: o.signal });
-  if (state.state === 'approved') return granted;
+  if (state.state === 'approved') return granted(state.review?.actor);
   return { approved: false, reason: `Deployment to '${env.name}' ${state.state}: ${state.reason}` };
 }
 

@@ -34,6 +34,8 @@ export interface ActionStepContext {
   /** The job as a whole (for built-ins that need the data folder or the secrets). */
   secrets: Record<string, string>;
   dataDir: string;
+  /** Who approved the job's environment, when it needed a review. */
+  approver?: string;
 }
 
 export interface ActionStepOutcome {

@@ -53,6 +53,8 @@ export interface JobEnvironment {
   /** The host environment the step processes inherit (PATH, HOME, ...). */
   hostEnv: Record<string, string>;
   dataDir: string;
+  /** Who approved the job's environment, when it needed a review. */
+  approver?: string;
   actions?: ActionHost;
   observer?: JobObserver;
   /** Aborts when the run is cancelled. */
@@ -327,6 +329,7 @@ class JobExecution {
       jobStatus: this.cancelled ? 'cancelled' : this.status,
       secrets: this.env.secrets,
       dataDir: this.env.dataDir,
+      approver: this.env.approver,
     };
   }
 

@@ -30,6 +30,8 @@ export interface EnvironmentDecision {
   /** The environment's own secrets and variables, added to the job's. */
   secrets?: Record<string, string>;
   vars?: Record<string, string>;
+  /** Who approved, when the environment needed a review (deployment records name them). */
+  approver?: string;
 }
 
 export interface RunObserver extends JobObserver {
@@ -176,6 +178,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     if (settings.continueOnError) state.tolerated.add(spec.key);
     let secrets = options.secrets;
     let vars = options.vars;
+    let approver: string | undefined;
     if (settings.environment && options.environmentGate) {
       const environment = settings.environment;
       options.observer?.jobWaiting?.(spec.key, environment.name);
@@ -190,6 +193,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       if (!decision.approved) return resultWithoutSteps(planned, 'failure', decision.reason ?? `Deployment to '${environment.name}' was rejected.`, spec);
       secrets = { ...secrets, ...decision.secrets };
       vars = { ...vars, ...decision.vars };
+      approver = decision.approver;
       for (const v of Object.values(decision.secrets ?? {})) options.masker.add(v);
     }
     const slug = spec.key.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+$/, '');
@@ -208,6 +212,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       masker: options.masker,
       hostEnv: options.hostEnv,
       dataDir: options.dataDir,
+      approver,
       actions: options.actions,
       observer: options.observer,
       signal: combined,

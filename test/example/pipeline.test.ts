@@ -83,8 +83,9 @@ test('the Nexus pipeline runs all seven stages green, then the security scan rep
   assert.equal(release.name, 'Release v1');
   const deployments = await runNexus(['deployments', '--env', 'production', '--json', '--data', data], { cwd: project });
   assert.equal(deployments.code, 0, deployments.stderr);
-  const services = (JSON.parse(deployments.stdout) as { service: string }[]).map((d) => d.service).sort();
-  assert.deepEqual(services, ['bmad', 'execution', 'frontend', 'orchestration', 'voice']);
+  const records = JSON.parse(deployments.stdout) as { service: string; creator: string; approver?: string }[];
+  assert.deepEqual(records.map((d) => d.service).sort(), ['bmad', 'execution', 'frontend', 'orchestration', 'voice']);
+  for (const d of records) assert.ok(d.approver && d.approver === d.creator, `${d.service}: approved with --approve by whoever ran it, and recorded so (${d.approver})`);
 
   // The weekly scan: the secret scans run and upload SARIF; npm audit's refusal is reported as a step failure.
   const scan = await runNexus(

@@ -11,6 +11,7 @@ export const deploy: Builtin = {
       ref: ctx.run.ref,
       runId: ctx.run.runId,
       actor: ctx.run.actor,
+      approver: ctx.approver,
       log: (line) => say(ctx, line),
       signal: ctx.signal ?? new AbortController().signal,
       secrets: ctx.secrets,
