@@ -222,6 +222,15 @@ export class Scheduler {
     }
   }
 
+  /**
+   * A job of concurrency group `group` ended: jobs of other runs held back by the group get their turn
+   * now rather than at the sweeper's next pass.
+   */
+  async releaseGroup(group: string): Promise<void> {
+    const held = (await this.store.listJobsByStatus(['pending', 'waiting'])).filter((j) => j.concurrencyGroup === group);
+    for (const runId of new Set(held.map((j) => j.runId))) await this.advance(runId);
+  }
+
   private async startNextInGroup(projectId: number, group: string): Promise<void> {
     const waiting = (await this.store.listRuns({ projectId, concurrencyGroup: group, status: ['waiting'] })).sort((a, b) => a.id - b.id);
     const next = waiting[0];

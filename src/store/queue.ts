@@ -90,8 +90,9 @@ export async function finishJob(
       throw new StaleLeaseError(lease, job ? `the job is ${job.status}` : 'no such job');
     }
     const now = Date.now();
+    // A runner that gives no reason keeps the server's (why it was cancelled, for one).
     await db.run(
-      `UPDATE jobs SET status = 'completed', conclusion = $2, outputs = $3, reason = $4, finished_at = $5,
+      `UPDATE jobs SET status = 'completed', conclusion = $2, outputs = $3, reason = COALESCE($4, reason), finished_at = $5,
          billable_minutes = $6, summary = $7, lease_expires_at = NULL WHERE id = $1`,
       [job.id, result.conclusion, JSON.stringify(result.outputs ?? {}), result.reason ?? null, now, result.conclusion === 'skipped' ? 0 : billableMinutes(job.startedAt, now), result.summary || null],
     );

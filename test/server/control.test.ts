@@ -98,3 +98,46 @@ jobs:
   assert.equal(runs.find((r: any) => r.id !== older.id).conclusion, 'success');
   assert.equal(byId.get(older.id).concurrencyGroup, 'ci-refs/heads/main');
 });
+
+test('job-level concurrency: a job waits for the group\'s running job in another run, then runs at once; cancel-in-progress cancels it instead', async () => {
+  const workflow = (cancel: boolean) => `on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    concurrency:
+      group: deploy-\${{ github.ref_name }}
+      cancel-in-progress: ${cancel}
+    steps:
+      - run: sleep $(cat delay)
+`;
+  const p = await newProject(h, 'jobconc', { delay: '2\n', '.github/workflows/deploy.yml': workflow(false) });
+  await p.push();
+  const first = await running('jobconc');
+  p.commit({ delay: '0\n' });
+  await p.push();
+  const second = await waitFor('the second run to hold its job', async () => {
+    const r = (await h.api('GET', '/api/runs?project=jobconc')).body.runs.find((x: any) => x.id !== first.id);
+    const job = r && (await h.api('GET', `/api/runs/${r.id}`)).body.jobs[0];
+    return job?.reason === 'waiting for concurrency group "deploy-main"' ? r : undefined;
+  });
+  const runs = await settledRuns(h, 'jobconc', 2, 30_000);
+  const jobOf = async (id: number) => (await h.api('GET', `/api/runs/${id}`)).body.jobs[0];
+  const [a, b] = [await jobOf(first.id), await jobOf(second.id)];
+  assert.deepEqual(runs.map((r: any) => r.conclusion), ['success', 'success']);
+  assert.ok(b.startedAt >= a.finishedAt, 'the held job started only after the running one finished');
+  assert.ok(b.startedAt - a.finishedAt < 2000, `released when the group freed, not at the sweeper's next pass (${b.startedAt - a.finishedAt} ms)`);
+
+  p.commit({ delay: '30\n', '.github/workflows/deploy.yml': workflow(true) });
+  await p.push();
+  const slow = await waitFor('the slow deploy to run', async () => {
+    const r = (await h.api('GET', '/api/runs?project=jobconc')).body.runs[0];
+    return r && r.id !== second.id && (await jobOf(r.id))?.status === 'running' ? r : undefined;
+  });
+  p.commit({ delay: '0\n' });
+  await p.push();
+  const all = await settledRuns(h, 'jobconc', 4, 30_000);
+  const cancelled = await jobOf(slow.id);
+  assert.equal(cancelled.conclusion, 'cancelled');
+  assert.match(cancelled.reason, /a newer job in concurrency group "deploy-main" started/);
+  assert.equal(all.find((r: any) => r.id > slow.id).conclusion, 'success');
+});

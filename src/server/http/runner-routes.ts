@@ -121,6 +121,7 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     const outputs = Object.fromEntries(Object.entries((b.outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     const job = await store.finishJob(leaseOf(c.req.param('id'), b), { conclusion: b.conclusion as Conclusion, outputs, reason: typeof b.reason === 'string' ? b.reason : null, summary: typeof b.summary === 'string' ? b.summary : null });
     await ctx.scheduler.advance(job.runId);
+    if (job.concurrencyGroup) await ctx.scheduler.releaseGroup(job.concurrencyGroup);
     return c.json({ ok: true });
   });
 
