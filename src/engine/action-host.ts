@@ -36,6 +36,14 @@ export interface ActionStepContext {
   dataDir: string;
   /** Who approved the job's environment, when it needed a review. */
   approver?: string;
+  /** Where the run's repository can be fetched from, when it is not on this host. */
+  repository?: RepositorySource;
+}
+
+/** A git URL with the HTTP headers (credentials) a fetch from it needs. */
+export interface RepositorySource {
+  url: string;
+  headers?: Record<string, string>;
 }
 
 export interface ActionStepOutcome {

@@ -2,23 +2,21 @@
  * Runs one job instance handed over by a server: the assignment carries everything (workflow
  * text, job id, matrix, needs, event, secrets), so a runner needs nothing but this host.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { NexusError } from '../errors.js';
 import { instanceName } from '../planner/job-instances.js';
 import { matrixSuffix } from '../planner/matrix.js';
 import { ExpressionScope, NEUTRAL_HOST } from '../workflow/expressions.js';
 import { requireWorkflow } from '../workflow/load.js';
 import type { ActionHost } from './action-host.js';
+import { fetchInto, gitError } from './git-fetch.js';
 import type { RunInfo } from './github-context.js';
 import { executeJob, type JobObserver, type NeedResult } from './job.js';
 import { hostEnvironment } from './host-env.js';
 import { Masker } from './masker.js';
 import type { JobResult } from './results.js';
 
-const exec = promisify(execFile);
 
 export interface JobAssignment {
   run: Omit<RunInfo, 'eventPath'>;
@@ -75,6 +73,7 @@ export async function runAssignedJob(a: JobAssignment, options: AssignedJobOptio
       masker,
       hostEnv: options.hostEnv ?? hostEnvironment(process.env),
       dataDir: options.dataDir,
+      repository: { url: a.checkout.url, headers: a.checkout.headers },
       actions: options.actions,
       observer: options.observer,
       signal: options.signal,
@@ -85,15 +84,9 @@ export async function runAssignedJob(a: JobAssignment, options: AssignedJobOptio
 
 /** A shallow fetch of exactly the assigned commit into the workspace. */
 async function checkout(source: JobAssignment['checkout'], dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const headers = Object.entries(source.headers ?? {}).flatMap(([k, v]) => ['-c', `http.extraHeader=${k}: ${v}`]);
-  const git = (...args: string[]) => exec('git', [...headers, ...args], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
   try {
-    await git('init', '-q');
-    await git('fetch', '-q', '--depth=1', source.url, source.sha);
-    await git('checkout', '-q', '--detach', 'FETCH_HEAD');
+    await fetchInto(source, source.sha, dir, 1);
   } catch (e) {
-    const message = (e as { stderr?: string }).stderr?.trim() || String(e);
-    throw new NexusError('CHECKOUT', `cannot fetch commit ${source.sha}: ${message.replace(/http\.extraHeader=[^\s]+/g, 'http.extraHeader=***')}`);
+    throw new NexusError('CHECKOUT', `cannot fetch commit ${source.sha}: ${gitError(e, source)}`);
   }
 }

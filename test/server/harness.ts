@@ -3,6 +3,7 @@ import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_pro
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createActionHost } from '../../src/actions/host.js';
 import { EngineExecutor } from '../../src/runner/engine-executor.js';
 import type { ServerOptions } from '../../src/server/config.js';
 import { EnginePipeline } from '../../src/server/engine-pipeline.js';
@@ -23,7 +24,7 @@ export async function withServer(options: ServerOptions = {}): Promise<Harness> 
   const dataDir = join(dir, 'data');
   const server = await startServer(
     { port: 0, dataDir, heartbeatMs: 1000, pollTimeoutMs: 5000, inProcessRunners: 1, env: {}, ...options },
-    { pipeline: new EnginePipeline(), executor: new EngineExecutor(join(dataDir, 'work'), 'in-process'), log: () => {} },
+    { pipeline: new EnginePipeline(), executor: new EngineExecutor(join(dataDir, 'work'), 'in-process', createActionHost({ dataDir, env: process.env })), log: () => {} },
   );
   const admin = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   return {

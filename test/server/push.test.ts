@@ -108,3 +108,39 @@ test('a push needs a developer token; a viewer may fetch but not push', async ()
   await gitAsync(h.dir, 'clone', '-q', url, clone);
   assert.equal(git(clone, 'rev-parse', 'HEAD'), git(p.repo, 'rev-parse', 'HEAD'));
 });
+
+test('on a runner, actions/checkout fetches a ref, a path and full history from the server; an unknown ref fails clearly and no credential is printed', async () => {
+  const checkout = `on: push
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          path: full
+          fetch-depth: 0
+      - run: echo "history $(git -C full log --format=%s | tr '\\n' ' ')"
+      - uses: actions/checkout@v4
+        with:
+          ref: v1
+          path: tagged
+      - run: echo "tagged $(cat tagged/VERSION)"
+      - id: missing
+        continue-on-error: true
+        uses: actions/checkout@v4
+        with:
+          ref: no-such-branch
+          path: missing
+`;
+  const p = await newProject(h, 'fetcher', { VERSION: '1\n', '.github/workflows/ci.yml': 'on: workflow_dispatch\njobs:\n  noop:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "true"\n' });
+  git(p.repo, 'tag', 'v1');
+  p.commit({ VERSION: '2\n', '.github/workflows/ci.yml': checkout }, 'second');
+  await p.push('main', 'v1');
+  const [run] = await settledRuns(h, 'fetcher', 1);
+  const logs = (await h.api('GET', `/api/runs/${run.id}/logs`)).text;
+  assert.equal(run.conclusion, 'success', `${run.reason}\n${JSON.stringify((await h.api('GET', `/api/runs/${run.id}`)).body.jobs)}\n${logs}`);
+  assert.match(logs, /history second initial/);
+  assert.match(logs, /tagged 1/);
+  assert.match(logs, /ref 'no-such-branch' is not a branch, tag or commit of /);
+  assert.ok(!/Basic [A-Za-z0-9+/=]{8,}/.test(logs), 'the job credential is not in the log');
+});

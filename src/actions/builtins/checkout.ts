@@ -1,12 +1,14 @@
 /**
- * actions/checkout from the repository on this host: the run's commit (or `ref`) fetched into the
- * workspace (or `path`) with git, `fetch-depth` commits deep (0: all), after a clean when asked.
- * Without any of those inputs the workspace already holds the run's files and is kept as it is.
+ * actions/checkout from the run's repository (the one on this host for `nexus run`, the server's git
+ * endpoint on a runner): the run's commit (or `ref`) fetched into the workspace (or `path`) with git,
+ * `fetch-depth` commits deep (0: all), after a clean when asked. Without any of those inputs the
+ * workspace already holds the run's files and is kept as it is.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { fetchInto, gitError } from '../../engine/git-fetch.js';
 import { booleanInput, failed, say, type Builtin } from './builtin.js';
 
 const exec = promisify(execFile);
@@ -35,21 +37,27 @@ export const checkout: Builtin = {
       return { outcome: 'success', outputs: { ref: ctx.run.ref, commit: ctx.run.sha } };
     }
     const root = services.root;
-    if (!root || !existsSync(join(root, '.git'))) return failed('this runner has no local git repository to check out from; the workspace holds the assigned commit');
-    let sha: string;
-    try {
-      sha = await git(root, 'rev-parse', '--verify', '--end-of-options', `${ref || ctx.run.sha}^{commit}`);
-    } catch {
-      return failed(`ref '${ref}' is not a branch, tag or commit of ${root}`);
+    const local = !!root && existsSync(join(root, '.git'));
+    const source = ctx.repository ?? (local ? { url: `file://${root}` } : undefined);
+    if (!source) return failed('there is no repository to check out from: the run was not started from a git repository');
+    let target = ref || ctx.run.sha;
+    if (local && !ctx.repository) {
+      // A local repository resolves what a fetch could not: abbreviated commits, any ref name.
+      try {
+        target = await git(root, 'rev-parse', '--verify', '--end-of-options', `${target}^{commit}`);
+      } catch {
+        return failed(`ref '${ref}' is not a branch, tag or commit of ${root}`);
+      }
     }
     mkdirSync(dest, { recursive: true });
     if (booleanInput(ctx, 'clean', true)) for (const e of readdirSync(dest)) rmSync(join(dest, e), { recursive: true, force: true });
+    let sha: string;
     try {
-      if (!existsSync(join(dest, '.git'))) await git(dest, 'init', '-q');
-      await git(dest, 'fetch', '-q', ...(depth > 0 ? [`--depth=${depth}`] : []), `file://${root}`, sha);
-      await git(dest, 'checkout', '-q', '--force', '--detach', 'FETCH_HEAD');
+      sha = await fetchInto(source, target, dest, depth);
     } catch (e) {
-      return failed(`git could not check out ${sha}: ${((e as { stderr?: string }).stderr ?? String(e)).trim()}`);
+      const said = gitError(e, source);
+      if (ref && /couldn't find remote ref|not our ref|unadvertised object/i.test(said)) return failed(`ref '${ref}' is not a branch, tag or commit of ${ctx.run.repository}`);
+      return failed(`git could not check out ${target}: ${said}`);
     }
     say(ctx, `Checked out ${ref || ctx.run.ref} (${sha.slice(0, 12)}) into ${dest}${depth > 0 ? ` with ${depth} commit(s) of history` : ' with full history'}`);
     return { outcome: 'success', outputs: { ref: ref || ctx.run.ref, commit: sha } };
