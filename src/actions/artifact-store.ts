@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import { dirname, join, relative } from 'node:path';
 import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
+import { withScratchFile } from './scratch-file.js';
 import { createTar, extractTar } from './tar.js';
 
 export interface ArtifactRecord {
@@ -65,14 +66,8 @@ export class ArtifactStore {
   }
 
   /** Runs `use` with a fresh path for a packed artifact in transit, removed afterwards. */
-  async withPackFile<T>(use: (file: string) => Promise<T>): Promise<T> {
-    mkdirSync(join(this.root, INCOMING), { recursive: true });
-    const file = join(this.root, INCOMING, `${randomBytes(8).toString('hex')}.tar`);
-    try {
-      return await use(file);
-    } finally {
-      rmSync(file, { force: true });
-    }
+  withPackFile<T>(use: (file: string) => Promise<T>): Promise<T> {
+    return withScratchFile(join(this.root, INCOMING), use);
   }
 
   /**

@@ -7,7 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
+import { withScratchFile } from './scratch-file.js';
 import { createTar, extractTar } from './tar.js';
 
 export interface CacheEntry {
@@ -91,6 +93,53 @@ export class CacheStore {
     } finally {
       rmSync(temp, { recursive: true, force: true });
     }
+  }
+
+  /** Packs an entry (its record and archives) into the tar file `file`, as entries travel between stores. */
+  async pack(match: Pick<CacheMatch, 'dir'>, file: string): Promise<void> {
+    await createTar(file, match.dir, [META, WORKSPACE_TAR, ABSOLUTE_TAR].filter((f) => existsSync(join(match.dir, f))));
+  }
+
+  /**
+   * Stores an entry packed by `pack`: 'exists' when this store already holds its key and version (the
+   * first one stands), 'too-large' when it alone exceeds the limit.
+   */
+  async receive(file: string): Promise<{ result: 'saved' | 'exists' | 'too-large'; entry: CacheEntry; evicted: string[] }> {
+    mkdirSync(this.root, { recursive: true });
+    const temp = join(this.root, `.tmp-${randomBytes(6).toString('hex')}`);
+    mkdirSync(temp);
+    try {
+      await extractTar(file, temp);
+      const entry = readJson<CacheEntry>(join(temp, META));
+      if (!entry || typeof entry.key !== 'string' || typeof entry.version !== 'string' || !Number.isFinite(entry.size)) {
+        throw new NexusError('CACHE', 'the upload is not a packed cache entry');
+      }
+      if (entry.size > this.limitBytes) return { result: 'too-large', entry, evicted: [] };
+      const dest = this.entryDir(entry.key, entry.version);
+      if (this.has(entry.key, entry.version)) return { result: 'exists', entry, evicted: [] };
+      const now = Date.now();
+      writeJsonAtomic(join(temp, META), { ...entry, lastUsedAt: now } satisfies CacheEntry);
+      try {
+        renameSync(temp, dest);
+      } catch {
+        return { result: 'exists', entry, evicted: [] };
+      }
+      return { result: 'saved', entry, evicted: this.evict(dest) };
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs `use` with a fresh path for a packed entry in transit, removed afterwards. */
+  withPackFile<T>(use: (file: string) => Promise<T>): Promise<T> {
+    return withScratchFile(this.root, use);
+  }
+
+  /** The entry for exactly `key` and `version`, when this store holds it. */
+  get(key: string, version: string): CacheMatch | undefined {
+    const dir = this.entryDir(key, version);
+    const entry = readJson<CacheEntry>(join(dir, META));
+    return entry ? { entry, dir, exact: true } : undefined;
   }
 
   /** Removes least recently used entries until the cache fits its limit, keeping `keep`. */

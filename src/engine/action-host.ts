@@ -38,6 +38,22 @@ export interface ActionStepContext {
   approver?: string;
   /** Where the run's repository can be fetched from, when it is not on this host. */
   repository?: RepositorySource;
+  /** The cache every runner of a server shares, when the job runs for one. */
+  sharedCache?: SharedCache;
+}
+
+/**
+ * A cache shared beyond this host (a server's), scoped by ref as GitHub scopes caches. Entries travel
+ * packed by the cache store; the lookup follows GitHub's order (the key exact, then each restore key
+ * as a prefix, newest first; the job's own ref before the default branch).
+ */
+export interface SharedCache {
+  /** The best entry for the keys, or undefined when nothing matches. */
+  lookup(key: string, restoreKeys: string[], version: string): Promise<{ key: string; scope: string } | undefined>;
+  /** Writes the packed entry found by `lookup` into `file`. */
+  download(entry: { key: string; scope: string }, version: string, file: string): Promise<void>;
+  /** Offers a packed entry (its record names key and version) for the job's ref; the first one stored for them stands. */
+  offer(file: string): Promise<'saved' | 'exists' | 'too-large'>;
 }
 
 /** A git URL with the HTTP headers (credentials) a fetch from it needs. */

@@ -9,7 +9,7 @@ import { instanceName } from '../planner/job-instances.js';
 import { matrixSuffix } from '../planner/matrix.js';
 import { ExpressionScope, NEUTRAL_HOST } from '../workflow/expressions.js';
 import { requireWorkflow } from '../workflow/load.js';
-import type { ActionHost } from './action-host.js';
+import type { ActionHost, SharedCache } from './action-host.js';
 import { fetchInto, gitError } from './git-fetch.js';
 import type { RunInfo } from './github-context.js';
 import { executeJob, type JobObserver, type NeedResult } from './job.js';
@@ -42,6 +42,7 @@ export interface AssignedJobOptions {
   actions?: ActionHost;
   hostEnv?: Record<string, string>;
   runnerName?: string;
+  sharedCache?: SharedCache;
 }
 
 /** The job key the server and the runner agree on (`unit-tests (frontend)`). */
@@ -74,6 +75,7 @@ export async function runAssignedJob(a: JobAssignment, options: AssignedJobOptio
       hostEnv: options.hostEnv ?? hostEnvironment(process.env),
       dataDir: options.dataDir,
       repository: { url: a.checkout.url, headers: a.checkout.headers },
+      sharedCache: options.sharedCache,
       actions: options.actions,
       observer: options.observer,
       signal: options.signal,

@@ -16,7 +16,7 @@ export type { RunInfo } from './github-context.js';
 export type { LogLine, LogKind } from './step-process.js';
 export { aggregateConclusion, type Conclusion, type JobResult, type StepResult, type RunReport, type Annotation } from './results.js';
 export { Masker } from './masker.js';
-export type { ActionHost, PreparedAction, ActionStepContext, ActionStepOutcome } from './action-host.js';
+export type { ActionHost, PreparedAction, ActionStepContext, ActionStepOutcome, SharedCache } from './action-host.js';
 export { jobSettings, timeoutMinutes, concurrencyOf, DEFAULT_JOB_TIMEOUT_MINUTES, type JobSettings, type Concurrency } from './job-settings.js';
 export { hostEnvironment } from './host-env.js';
 export { dispatchInputs } from '../planner/dispatch-inputs.js';

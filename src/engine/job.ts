@@ -10,7 +10,7 @@ import { data } from '@actions/expressions';
 import { ExpressionScope, toExpressionData, type HostFunctions } from '../workflow/expressions.js';
 import type { JobDef, StepDef, WorkflowDef } from '../workflow/model.js';
 import { evaluateString, evaluateStringMap, evaluateToken, type TemplateToken } from '../workflow/template.js';
-import type { ActionHost, ActionStepContext, ActionStepOutcome, PreparedAction, RepositorySource } from './action-host.js';
+import type { ActionHost, ActionStepContext, ActionStepOutcome, PreparedAction, RepositorySource, SharedCache } from './action-host.js';
 import { githubContext, runnerContext, runnerEnvironment, type JobPaths, type RunInfo } from './github-context.js';
 import { hashFiles } from './hash-files.js';
 import { DEFAULT_JOB_TIMEOUT_MINUTES, timeoutMinutes } from './job-settings.js';
@@ -57,6 +57,7 @@ export interface JobEnvironment {
   approver?: string;
   /** Where the run's repository can be fetched from, when it is not on this host (a server's git endpoint). */
   repository?: RepositorySource;
+  sharedCache?: SharedCache;
   actions?: ActionHost;
   observer?: JobObserver;
   /** Aborts when the run is cancelled. */
@@ -333,6 +334,7 @@ class JobExecution {
       dataDir: this.env.dataDir,
       approver: this.env.approver,
       repository: this.env.repository,
+      sharedCache: this.env.sharedCache,
     };
   }
 

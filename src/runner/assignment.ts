@@ -2,7 +2,7 @@
  * What the server hands a runner for one job, and what the runner reports back. JSON on the wire
  * (docs/runner-protocol.md); the executor turns it into one engine `runJob` call.
  */
-import type { RunInfo } from '../engine/index.js';
+import type { RunInfo, SharedCache } from '../engine/index.js';
 import type { Conclusion } from '../store/types.js';
 
 export interface NeedOutcome {
@@ -49,6 +49,11 @@ export interface ExecutionObserver {
   step(event: StepEvent): void;
 }
 
+/** What the server offers a running job beyond its assignment. */
+export interface JobServices {
+  cache?: SharedCache;
+}
+
 /** Runs one assigned job on this host; must honour `signal` (cancellation: always() steps still run). */
 export interface JobExecutor {
   /**
@@ -58,5 +63,5 @@ export interface JobExecutor {
   readonly dataDir?: string;
   /** One-time start-up work (loading the workflow schema) done before the runner takes its first lease. */
   prepare?(): Promise<void>;
-  execute(assignment: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome>;
+  execute(assignment: Assignment, observer: ExecutionObserver, signal: AbortSignal, services?: JobServices): Promise<JobOutcome>;
 }

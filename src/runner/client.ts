@@ -17,6 +17,12 @@ export interface CallOptions {
   retry?: boolean;
 }
 
+async function json<T>(res: Response): Promise<T | undefined> {
+  if (res.status === 204) return undefined;
+  const text = await res.text();
+  return text ? (JSON.parse(text) as T) : undefined;
+}
+
 /** The runner's side of the HTTP protocol: JSON calls with a bearer token; 409 means the lease is gone. */
 export class RunnerClient {
   constructor(
@@ -34,13 +40,13 @@ export class RunnerClient {
     return this.send(`/jobs/${lease.jobId}/logs?${q}`, 'text/plain; charset=utf-8', data, opts);
   }
 
-  /** Sends the file `file` as the raw body (a packed artifact). */
-  async upload(path: string, file: string, opts: CallOptions = {}): Promise<void> {
+  /** Sends the file `file` as the raw body (a packed artifact or cache entry); the JSON answer. */
+  async upload<T>(path: string, file: string, opts: CallOptions = {}): Promise<T | undefined> {
     const res = await this.request(path, 'application/octet-stream', () => Readable.toWeb(createReadStream(file)) as ReadableStream, opts);
-    await res.body?.cancel();
+    return json<T>(res);
   }
 
-  /** Writes the answer's body to `file` (a packed artifact). */
+  /** Writes the answer's body to `file` (a packed artifact or cache entry). */
   async download(path: string, body: unknown, file: string, opts: CallOptions = {}): Promise<void> {
     const res = await this.request(path, 'application/json', () => JSON.stringify(body), opts);
     if (!res.body) throw new NexusError('HTTP', `${path}: the answer has no body`);
@@ -48,10 +54,7 @@ export class RunnerClient {
   }
 
   private async send<T>(path: string, type: string, body: string, opts: CallOptions): Promise<T | undefined> {
-    const res = await this.request(path, type, () => body, opts);
-    if (res.status === 204) return undefined;
-    const text = await res.text();
-    return text ? (JSON.parse(text) as T) : undefined;
+    return json<T>(await this.request(path, type, () => body, opts));
   }
 
   /** One call, retried as `opts` says; any answer but 2xx becomes an error (409: the lease is gone). */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkflowSource, runAssignedJob, type ActionHost, type LogLine } from '../engine/index.js';
-import type { Assignment, ExecutionObserver, JobExecutor, JobOutcome } from './assignment.js';
+import type { Assignment, ExecutionObserver, JobExecutor, JobOutcome, JobServices } from './assignment.js';
 
 /**
  * Workflow-command lines keep GitHub's `##[kind]` marks so a log reads as it does there; an annotation
@@ -36,7 +36,7 @@ export class EngineExecutor implements JobExecutor {
     await loadWorkflowSource('warm-up.yml', 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "true"\n');
   }
 
-  async execute(a: Assignment, observer: ExecutionObserver, signal: AbortSignal): Promise<JobOutcome> {
+  async execute(a: Assignment, observer: ExecutionObserver, signal: AbortSignal, services: JobServices = {}): Promise<JobOutcome> {
     mkdirSync(this.workDir, { recursive: true });
     const workRoot = mkdtempSync(join(this.workDir, `job-${a.job.id}-`));
     // Pre, main and post phases of one step share its index: number the records in the order they start.
@@ -64,6 +64,7 @@ export class EngineExecutor implements JobExecutor {
           workRoot,
           toolCache: join(this.workDir, '_tool'),
           dataDir: this.dataDir,
+          sharedCache: services.cache,
           signal,
           runnerName: this.runnerName,
           actions: this.actions,

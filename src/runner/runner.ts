@@ -6,6 +6,7 @@ import { LeaseLostError, RunnerClient } from './client.js';
 import { fetchRunArtifacts, uploadJobArtifacts } from './artifact-transfer.js';
 import { DeploymentReporter } from './deployment-reporter.js';
 import { LogUploader } from './log-uploader.js';
+import { ServerCache } from './server-cache.js';
 
 /** How often deployment records are checked for changes to report. */
 const DEPLOYMENT_REPORT_MS = 2000;
@@ -142,7 +143,7 @@ export class Runner {
         const fetched = await fetchRunArtifacts(this.client, lease, dataDir, a.run.runId, abandon.signal);
         if (fetched.length) logs.push(`Fetched the run's artifacts from the server: ${fetched.join(', ')}`);
       }
-      outcome = await this.o.executor.execute(a, observer, cancel.signal);
+      outcome = await this.o.executor.execute(a, observer, cancel.signal, { cache: new ServerCache(this.client, lease, abandon.signal) });
     } catch (e) {
       outcome = { conclusion: 'failure', outputs: {}, reason: e instanceof Error ? e.message : String(e) };
     }

@@ -4,6 +4,7 @@ import { apiRoutes } from './http/api-routes.js';
 import { approvalRoutes } from './http/approval-routes.js';
 import { artifactRoutes } from './http/artifact-routes.js';
 import { authenticate, type Env } from './http/auth.js';
+import { cacheRoutes } from './http/cache-routes.js';
 import { deploymentRoutes } from './http/deployment-routes.js';
 import { errorResponse } from './http/errors.js';
 import { logRoutes } from './http/log-routes.js';
@@ -24,6 +25,7 @@ export function createApp(ctx: ServerContext): Hono<Env> {
   app.route('/api', approvalRoutes(ctx));
   app.route('/api', artifactRoutes(ctx));
   app.route('/api', deploymentRoutes(ctx));
+  app.route('/api', cacheRoutes(ctx));
   app.use('*', webAssets());
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((e, c) => errorResponse(e, c, ctx.log));

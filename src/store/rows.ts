@@ -1,4 +1,4 @@
-import type { Approval, ArtifactEntry, Check, Job, Project, Run, RunnerInfo, Step, StoredDeployment } from './types.js';
+import type { Approval, ArtifactEntry, CacheRow, Check, Job, Project, Run, RunnerInfo, Step, StoredDeployment } from './types.js';
 
 /** Database rows (snake_case, JSON as text, booleans as 0/1) to the store's types. */
 type Row = Record<string, any>;
@@ -131,4 +131,16 @@ export const toArtifact = (r: Row): ArtifactEntry => ({
   path: r.path,
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
+});
+
+export const toCacheRow = (r: Row): CacheRow => ({
+  id: Number(r.id),
+  projectId: Number(r.project_id),
+  scope: r.scope,
+  key: r.key,
+  version: r.version,
+  size: Number(r.size),
+  path: r.path,
+  createdAt: Number(r.created_at),
+  lastUsedAt: Number(r.last_used_at),
 });

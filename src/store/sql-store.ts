@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as queue from './queue.js';
-import { toApproval, toArtifact, toCheck, toDeployment, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
+import { toApproval, toArtifact, toCacheRow, toCheck, toDeployment, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
 import type { SecretBox } from './secret-box.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
 import type { JobPatch, RunPatch, Store, TokenInfo } from './store.js';
-import type { Approval, ApprovalStatus, ArtifactEntry, Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step, StoredDeployment } from './types.js';
+import type { Approval, ApprovalStatus, ArtifactEntry, CacheRow, Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step, StoredDeployment } from './types.js';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const placeholders = (values: unknown[], from = 1): string => values.map((_, i) => `$${i + from}`).join(', ');
@@ -381,6 +381,29 @@ export class SqlStore implements Store {
   async listArtifacts(runId: number, now = Date.now()): Promise<ArtifactEntry[]> {
     const rows = await this.db.all('SELECT * FROM artifacts WHERE run_id = $1 AND expires_at > $2 ORDER BY name', [runId, now]);
     return rows.map(toArtifact);
+  }
+
+  async listCacheEntries(projectId: number, filter: { scopes?: string[]; version?: string } = {}): Promise<CacheRow[]> {
+    const params: SqlValue[] = [projectId];
+    let where = 'project_id = $1';
+    if (filter.version !== undefined) where += ` AND version = $${params.push(filter.version)}`;
+    if (filter.scopes) where += filter.scopes.length ? ` AND scope IN (${placeholders(filter.scopes, params.length + 1)})` : ' AND 1 = 0';
+    if (filter.scopes) params.push(...filter.scopes);
+    return (await this.db.all(`SELECT * FROM caches WHERE ${where} ORDER BY created_at DESC, id DESC`, params)).map(toCacheRow);
+  }
+  async addCacheEntry(r: Omit<CacheRow, 'id' | 'lastUsedAt'>): Promise<boolean> {
+    const added = await this.db.run(
+      `INSERT INTO caches (project_id, scope, key, version, size, path, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+       ON CONFLICT (project_id, scope, key, version) DO NOTHING`,
+      [r.projectId, r.scope, r.key, r.version, r.size, r.path, r.createdAt],
+    );
+    return added > 0;
+  }
+  async touchCacheEntry(id: number): Promise<void> {
+    await this.db.run('UPDATE caches SET last_used_at = $2 WHERE id = $1', [id, Date.now()]);
+  }
+  async deleteCacheEntry(id: number): Promise<void> {
+    await this.db.run('DELETE FROM caches WHERE id = $1', [id]);
   }
 
   async recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }): Promise<void> {

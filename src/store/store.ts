@@ -8,7 +8,7 @@ import type { Dialect, SqlDriver } from './sql.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { SqlStore } from './sql-store.js';
 import type {
-  Approval, ApprovalStatus, ArtifactEntry, Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
+  Approval, ApprovalStatus, ArtifactEntry, CacheRow, Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
   RunStatus, RunnerInfo, Step, StoredDeployment,
 } from './types.js';
 
@@ -90,6 +90,13 @@ export interface Store {
   saveArtifact(a: ArtifactEntry): Promise<void>;
   /** The run's artifacts by name, expired ones left out. */
   listArtifacts(runId: number, now?: number): Promise<ArtifactEntry[]>;
+
+  /** The project's cache entries of `version` in any of `scopes`. */
+  listCacheEntries(projectId: number, filter?: { scopes?: string[]; version?: string }): Promise<CacheRow[]>;
+  /** Records an entry; false when one for the same scope, key and version is already there (it stands). */
+  addCacheEntry(row: Omit<CacheRow, 'id' | 'lastUsedAt'>): Promise<boolean>;
+  touchCacheEntry(id: number): Promise<void>;
+  deleteCacheEntry(id: number): Promise<void>;
 
   createToken(name: string, role: Role): Promise<string>;
   verifyToken(token: string): Promise<TokenInfo | undefined>;

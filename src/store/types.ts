@@ -179,6 +179,19 @@ export interface StoredDeployment {
   updatedAt: number;
 }
 
+/** A shared cache entry the server holds: scoped to the ref that saved it, as GitHub scopes caches. */
+export interface CacheRow {
+  id: number;
+  projectId: number;
+  scope: string;
+  key: string;
+  version: string;
+  size: number;
+  path: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
 /** A run artifact the server holds; `path` is its folder under the server's data folder. */
 export interface ArtifactEntry {
   runId: number;

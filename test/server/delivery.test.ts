@@ -19,6 +19,11 @@ jobs:
     runs-on: box-one
     environment: staging
     steps:
+      - uses: actions/cache@v4
+        with:
+          path: deps
+          key: deps-one
+      - run: mkdir -p deps && echo "deps built on host one" > deps/lib.txt
       - run: mkdir -p dist/assets && echo "bundle of \${{ github.sha }}" > dist/app.txt && echo css > dist/assets/site.css
       - uses: actions/upload-artifact@v4
         with:
@@ -43,6 +48,12 @@ jobs:
           name: bundle
           path: got
       - run: cat got/app.txt got/assets/site.css
+      - id: deps
+        uses: actions/cache/restore@v4
+        with:
+          path: deps
+          key: deps-one
+      - run: echo "cache-hit \${{ steps.deps.outputs.cache-hit }} $(cat deps/lib.txt)"
 `;
 
 let h: Harness;
@@ -80,6 +91,10 @@ test('artifacts reach a job on another runner host through the server and downlo
   assert.equal(run.conclusion, 'success', `${JSON.stringify(detail.jobs.map((j: { key: string; reason: string }) => [j.key, j.reason]))}\n${await log('build')}\n${await log('use')}`);
   assert.match(await log('use'), /Fetched the run's artifacts from the server: bundle/);
   assert.match(await log('use'), new RegExp(`bundle of ${run.sha}\\s+css`), 'the other host had the files');
+  assert.match(await log('build'), /Cache deps-one stored in the server's shared cache/);
+  assert.match(await log('use'), /cache-hit true deps built on host one/, 'the other host restored the cache through the server');
+  const { caches } = (await h.api('GET', '/api/projects/deliver/caches')).body;
+  assert.deepEqual(caches.map((e: { key: string; scope: string }) => [e.key, e.scope]), [['deps-one', 'refs/heads/main']]);
 
   const { artifacts } = (await h.api('GET', `/api/runs/${run.id}/artifacts`)).body;
   assert.deepEqual(artifacts.map((a: { name: string; files: number }) => [a.name, a.files]), [['bundle', 2]]);
@@ -119,4 +134,31 @@ test('artifacts reach a job on another runner host through the server and downlo
   const staging = environments.find((e: { name: string }) => e.name === 'staging');
   assert.deepEqual(staging.live.map((d: { service: string; revision: number; id: number }) => [d.service, d.revision, d.id]), [['api', 1, rollback.id]]);
   assert.equal((await h.api('GET', '/api/projects/nope/deployments')).status, 404);
+});
+
+test('the shared cache is scoped by ref as on GitHub: a branch restores what main saved, main never sees a branch\'s entry', async () => {
+  const job = (host: string, key: string, restore: string) => `  on-${host}:
+    runs-on: ${host}
+    steps:
+      - id: c
+        uses: actions/cache@v4
+        with:
+          path: deps
+          key: ${key}
+          restore-keys: ${restore}
+      - run: echo "matched=[\${{ steps.c.outputs.cache-matched-key }}] $(cat deps/from 2>/dev/null)"; mkdir -p deps; echo "\${{ github.ref_name }}" > deps/from
+`;
+  const p = await newProject(h, 'scoped', { '.github/workflows/c.yml': `on: push\njobs:\n${job('box-one', 'deps-${{ github.ref_name }}', 'deps-')}` });
+  await p.push();
+  await settledRuns(h, 'scoped', 1, 60_000);
+  p.commit({ '.github/workflows/c.yml': `on: push\njobs:\n${job('box-two', 'deps-${{ github.ref_name }}-2', 'deps-')}` });
+  await p.push('HEAD:refs/heads/feature');
+  const feature = (await settledRuns(h, 'scoped', 2, 60_000)).find((r: { ref: string }) => r.ref === 'refs/heads/feature');
+  assert.match((await h.api('GET', `/api/runs/${feature.id}/logs`)).text, /matched=\[deps-main\] main/, 'the branch restored main\'s entry on another host');
+  p.commit({ '.github/workflows/c.yml': `on: push\njobs:\n${job('box-two', 'deps-main-3', 'deps-feature')}` });
+  await p.push('HEAD:refs/heads/main');
+  const [latest] = await settledRuns(h, 'scoped', 3, 60_000);
+  assert.match((await h.api('GET', `/api/runs/${latest.id}/logs`)).text, /matched=\[\] \n|matched=\[\] $/m, 'main does not restore the branch\'s entry');
+  const { caches } = (await h.api('GET', '/api/projects/scoped/caches')).body;
+  assert.deepEqual(caches.map((e: { key: string; scope: string }) => `${e.scope} ${e.key}`).sort(), ['refs/heads/feature deps-feature-2', 'refs/heads/main deps-main', 'refs/heads/main deps-main-3']);
 });

@@ -1,9 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { NexusError } from '../../errors.js';
 import type { Conclusion, Lease } from '../../store/types.js';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { packedArtifact, receiveArtifact } from '../artifacts.js';
 import { buildAssignment } from '../assignment.js';
+import { lookupCache, offerCache, packedCache } from '../caches.js';
 import { acceptDeployments } from '../deployments.js';
 import type { ServerContext } from '../context.js';
 import { requireRole, type Env } from './auth.js';
@@ -13,6 +14,11 @@ const conclusions: Conclusion[] = ['success', 'failure', 'cancelled', 'skipped']
 
 function leaseOf(id: string, body: Record<string, unknown>): Lease {
   return { jobId: int(id, 'job id'), attempt: int(body.attempt, 'attempt'), leaseToken: int(body.leaseToken, 'leaseToken') };
+}
+
+/** The lease of a call whose body is raw bytes: it rides in the query, as for log chunks. */
+function queryLease(c: Context): Lease {
+  return leaseOf(c.req.param('id') ?? '', { attempt: c.req.query('attempt'), leaseToken: c.req.query('leaseToken') });
 }
 
 /** Resolves on a queue wake-up, the deadline, or the client going away, whichever comes first. */
@@ -89,7 +95,7 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
   // Artifacts move packed (docs/runner-protocol.md): a job uploads what it stored, and fetches what
   // earlier jobs of its run stored on other machines.
   app.post('/jobs/:id/artifacts/upload', async (c) => {
-    const lease = leaseOf(c.req.param('id'), { attempt: c.req.query('attempt'), leaseToken: c.req.query('leaseToken') });
+    const lease = queryLease(c);
     const job = await store.heldJob(lease);
     await receiveArtifact(ctx, job, str(c.req.query('name'), 'name'), c.req.raw.body as WebReadableStream<Uint8Array> | null);
     return c.json({ ok: true });
@@ -105,6 +111,26 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     const job = await store.heldJob(leaseOf(c.req.param('id'), b));
     const packed = await packedArtifact(ctx, job.runId, str(b.name, 'name'));
     return c.body(new Uint8Array(packed), 200, { 'content-type': 'application/x-tar' });
+  });
+
+  // The shared cache (docs/runner-protocol.md): the job's ref scopes what it may restore and where it saves.
+  app.post('/jobs/:id/caches/lookup', async (c) => {
+    const b = await jsonBody(c);
+    const job = await store.heldJob(leaseOf(c.req.param('id'), b));
+    const restoreKeys = Array.isArray(b.restoreKeys) ? b.restoreKeys.map((k) => str(k, 'restoreKeys[]')) : [];
+    return c.json({ entry: (await lookupCache(ctx, job, str(b.key, 'key'), restoreKeys, str(b.version, 'version'))) ?? null });
+  });
+
+  app.post('/jobs/:id/caches/download', async (c) => {
+    const b = await jsonBody(c);
+    const job = await store.heldJob(leaseOf(c.req.param('id'), b));
+    const packed = await packedCache(ctx, job, { key: str(b.key, 'key'), scope: str(b.scope, 'scope') }, str(b.version, 'version'));
+    return c.body(new Uint8Array(packed), 200, { 'content-type': 'application/x-tar' });
+  });
+
+  app.post('/jobs/:id/caches/offer', async (c) => {
+    const job = await store.heldJob(queryLease(c));
+    return c.json({ result: await offerCache(ctx, job, c.req.raw.body as WebReadableStream<Uint8Array> | null) });
   });
 
   // Deployment records change after the job that made them (analysis, rollbacks), so runners report
