@@ -59,17 +59,38 @@ export interface RollbackPlan extends ServiceKey {
 const MEASUREMENTS_KEPT = 120;
 const STARTUP_PROBE_MS = 100;
 
+/** What holds a service: a release or a rollback; a release past its switch can be cut short. */
+interface Claim {
+  what: string;
+  /** Set once traffic moved: the release is only analysing, and a newer release may end that early. */
+  analysing: boolean;
+  cut: AbortController;
+  ended: Promise<void>;
+}
+
 export class BlueGreen {
-  private readonly busy = new Map<string, string>();
+  private readonly busy = new Map<string, Claim>();
 
   constructor(private readonly o: { dataDir: string; provider: DeploymentProvider; repo: DeploymentRepository; notifier: Notifier }) {}
 
-  private claim(key: ServiceKey, what: string): () => void {
+  /**
+   * Holds the service for a release or rollback. A newer release does not wait out (or fail on) an
+   * earlier release that is only analysing: it cuts that analysis short, which concludes it on the
+   * figures so far, then goes ahead (as Argo Rollouts lets a new revision supersede one in analysis).
+   */
+  private async claim(key: ServiceKey, what: string, supersede: boolean): Promise<{ claim: Claim; release: () => void }> {
     const k = `${key.environment}/${key.service}`;
     const current = this.busy.get(k);
-    if (current) throw new NexusError('DEPLOY_BUSY', `${key.service} in '${key.environment}' is busy: ${current}; wait for it to finish or roll back`);
-    this.busy.set(k, what);
-    return () => this.busy.delete(k);
+    if (current?.analysing && supersede) {
+      current.cut.abort();
+      await current.ended;
+    }
+    const holder = this.busy.get(k);
+    if (holder) throw new NexusError('DEPLOY_BUSY', `${key.service} in '${key.environment}' is busy: ${holder.what}; wait for it to finish or roll back`);
+    let end!: () => void;
+    const claim: Claim = { what, analysing: false, cut: new AbortController(), ended: new Promise((r) => (end = r)) };
+    this.busy.set(k, claim);
+    return { claim, release: () => (this.busy.delete(k), end()) };
   }
 
   private event(kind: AlertEvent['kind'], r: DeploymentRecord, extra: Partial<AlertEvent> = {}): AlertEvent {
@@ -77,15 +98,15 @@ export class BlueGreen {
   }
 
   async deploy(req: DeployRequest, hooks: DeployHooks = {}): Promise<DeployOutcome> {
-    const release = this.claim(req, 'a release is in progress');
+    const { claim, release } = await this.claim(req, 'a release is in progress', true);
     try {
-      return await this.release(req, hooks);
+      return await this.release(req, hooks, claim);
     } finally {
       release();
     }
   }
 
-  private async release(req: DeployRequest, hooks: DeployHooks): Promise<DeployOutcome> {
+  private async release(req: DeployRequest, hooks: DeployHooks, claim: Claim): Promise<DeployOutcome> {
     const { provider, repo, notifier } = this.o;
     const log = hooks.log ?? (() => undefined);
     const key: ServiceKey = { environment: req.environment, service: req.service };
@@ -159,21 +180,23 @@ export class BlueGreen {
       const switched = await repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
       log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
       hooks.onSwitched?.(switched, serviceUrl);
-      return await this.analyseAndConclude(switched, req.notifications, log, serviceUrl);
+      claim.what = `deployment #${record.id} is analysing revision ${rev}`;
+      claim.analysing = true;
+      return await this.analyseAndConclude(switched, req.notifications, log, serviceUrl, claim.cut.signal);
     } catch (e) {
       return fail(`stopped by an error: ${e instanceof Error ? e.message : String(e)}`, true);
     }
   }
 
   /** Runs the analysis of a switched release to its end and concludes it; also resumes one after a restart. */
-  async analyseAndConclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string): Promise<DeployOutcome> {
+  async analyseAndConclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string, cut?: AbortSignal): Promise<DeployOutcome> {
     const { provider, repo, notifier } = this.o;
     const key: ServiceKey = { environment: record.environment, service: record.service };
     const analysis = record.analysis!;
     const s = analysis.settings;
     const rev = record.revision;
     const previous = analysis.previousRevision;
-    const result = await this.analyse(record.id, key, rev, s, analysis);
+    const result = await this.analyse(record.id, key, rev, s, analysis, cut);
     const notify = (e: AlertEvent) => notifier.notify(targets, e);
     const breach: Breach | undefined = result.breach ?? (result.verdict.verdict === 'failed' ? { rule: 'no-traffic', reason: result.verdict.reason } : undefined);
     const at = new Date().toISOString();
@@ -202,7 +225,7 @@ export class BlueGreen {
     return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: rev };
   }
 
-  private async analyse(id: number, key: ServiceKey, rev: number, s: AnalysisSettings, record: AnalysisRecord) {
+  private async analyse(id: number, key: ServiceKey, rev: number, s: AnalysisSettings, record: AnalysisRecord, cut?: AbortSignal) {
     const { provider, repo } = this.o;
     const since = Date.parse(record.startedAt);
     const endsAt = Date.parse(record.endsAt);
@@ -222,7 +245,7 @@ export class BlueGreen {
       figures = figuresFrom(provider.traffic(key, rev, s.windowMs, since), consecutive);
       if (hasEnoughTraffic(s, figures)) judged = true;
       const breach = findBreach(s, figures);
-      const finished = Date.now() >= endsAt;
+      const finished = Date.now() >= endsAt || !!cut?.aborted;
       if (breach || finished || now - lastSaved >= 1000) {
         lastSaved = now;
         measurements.push({ at: new Date().toISOString(), ...figures });
@@ -231,9 +254,11 @@ export class BlueGreen {
       }
       const current = { ...record, figures, measurements };
       if (breach) return { breach, figures, record: current, verdict: closingVerdict(s, judged) };
+      // Cut short by a newer release: too little traffic is inconclusive whatever the policy (nothing to roll back for).
+      if (cut?.aborted) return { figures, record: current, verdict: judged ? closingVerdict(s, true) : { verdict: 'inconclusive' as const, reason: 'a newer release ended the analysis before the window held enough requests' } };
       if (finished) return { figures, record: current, verdict: closingVerdict(s, judged) };
       const nextProbe = lastProbe + s.probeIntervalMs - Date.now();
-      await sleep(Math.max(5, Math.min(s.evaluateEveryMs, nextProbe, endsAt - Date.now())));
+      await sleep(Math.max(5, Math.min(s.evaluateEveryMs, nextProbe, endsAt - Date.now())), undefined, { signal: cut }).catch(() => undefined);
     }
   }
 
@@ -282,7 +307,7 @@ export class BlueGreen {
   }
 
   async rollback(key: ServiceKey, to: number | undefined, actor: string, o: { notifications: ResolvedTarget[]; secrets?: Record<string, string>; startupTimeoutMs: number; probeTimeoutMs: number; log?: (line: string) => void }): Promise<DeployOutcome> {
-    const release = this.claim(key, 'a rollback is in progress');
+    const { release } = await this.claim(key, 'a rollback is in progress', false);
     try {
       const { provider, repo, notifier } = this.o;
       const log = o.log ?? (() => undefined);

@@ -136,6 +136,26 @@ test('no traffic leaves the analysis inconclusive and does not roll back', async
   });
 });
 
+test('a newer release supersedes one still in analysis: the analysis ends early, the newer one goes ahead, a rollback still waits', async () => {
+  await withLiveService(async ({ supervisor, dataDir }) => {
+    // Revision 2 would analyse for a minute with a no-traffic policy of fail; revision 3 arrives meanwhile.
+    let switched!: () => void;
+    const atSwitch = new Promise<void>((r) => (switched = r));
+    const slow = supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 60_000, noTraffic: 'fail' } }), { onSwitched: () => switched() });
+    await atSwitch;
+    await assert.rejects(supervisor.releases.rollback({ environment: 'staging', service: 'web' }, 1, 'tester', { notifications: [], startupTimeoutMs: 10_000, probeTimeoutMs: 500 }), /busy: deployment #2 is analysing revision 2/);
+    const started = Date.now();
+    const newer = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: QUICK }));
+    assert.ok(Date.now() - started < 20_000, 'the newer release did not wait out the minute');
+    const cut = await slow;
+    assert.equal(cut.conclusion, 'success', 'cut short, not failed: the no-traffic policy does not apply to an analysis a newer release ended');
+    assert.equal(cut.deployment.analysis?.verdict, 'inconclusive');
+    assert.match(cut.deployment.statuses.at(-1)!.reason, /a newer release ended the analysis/);
+    assert.deepEqual([newer.conclusion, newer.liveRevision], ['success', 3]);
+    assert.equal(currentState((await supervisor.repo.get(cut.deployment.id))!), 'inactive', 'superseded by the newer release');
+  });
+});
+
 test('the no-traffic policy can be set to fail, which rolls back', async () => {
   await withLiveService(async ({ supervisor, dataDir }) => {
     const quiet = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 200, noTraffic: 'fail' } }));
