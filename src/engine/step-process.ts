@@ -54,9 +54,10 @@ const BLOCKED_ENV = new Set(['NODE_OPTIONS']);
 
 export async function runStepProcess(req: StepProcessRequest): Promise<StepProcessResult> {
   const dir = join(req.tempDir, '_runner_file_commands');
-  mkdirSync(dir, { recursive: true });
-  // The processes of a job run one at a time, so the same files serve every step: emptying an
-  // existing file is ~100x cheaper than creating one on a busy disk (the runner's are per step).
+  const fresh = mkdirSync(dir, { recursive: true }) !== undefined;
+  // The processes of a job run one at a time, so the same files serve every step: each is created
+  // once and emptied after a step that wrote to it (the runner's are per step; creating files per
+  // step costs more than the step's own process on a busy disk).
   const files = {
     GITHUB_OUTPUT: join(dir, 'set_output'),
     GITHUB_ENV: join(dir, 'set_env'),
@@ -64,7 +65,18 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
     GITHUB_STATE: join(dir, 'save_state'),
     GITHUB_STEP_SUMMARY: join(dir, 'step_summary'),
   };
-  for (const f of Object.values(files)) writeFileSync(f, '');
+  if (fresh) for (const f of Object.values(files)) writeFileSync(f, '');
+  /** What the step wrote to a command file, leaving the file empty for the next step (a step may have deleted it). */
+  const take = (file: string): string => {
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (text !== '') writeFileSync(file, '');
+    return text ?? '';
+  };
 
   const outputs: Record<string, string> = {};
   const state: Record<string, string> = {};
@@ -143,19 +155,20 @@ export async function runStepProcess(req: StepProcessRequest): Promise<StepProce
     signal: req.signal,
   });
 
+  const written = { output: take(files.GITHUB_OUTPUT), state: take(files.GITHUB_STATE), env: take(files.GITHUB_ENV), path: take(files.GITHUB_PATH), summary: take(files.GITHUB_STEP_SUMMARY) };
   let fileCommandError: string | undefined;
   try {
-    Object.assign(outputs, parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'), 'GITHUB_OUTPUT'));
-    Object.assign(state, parseKeyValueFile(readFileSync(files.GITHUB_STATE, 'utf8'), 'GITHUB_STATE'));
-    for (const [k, v] of Object.entries(parseKeyValueFile(readFileSync(files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'))) {
+    Object.assign(outputs, parseKeyValueFile(written.output, 'GITHUB_OUTPUT'));
+    Object.assign(state, parseKeyValueFile(written.state, 'GITHUB_STATE'));
+    for (const [k, v] of Object.entries(parseKeyValueFile(written.env, 'GITHUB_ENV'))) {
       if (BLOCKED_ENV.has(k)) req.log({ kind: 'warning', text: `Can't store ${k} in GITHUB_ENV: it is blocked for security.` });
       else env[k] = v;
     }
-    path.push(...parsePathFile(readFileSync(files.GITHUB_PATH, 'utf8')));
+    path.push(...parsePathFile(written.path));
   } catch (e) {
     if (!(e instanceof NexusError)) throw e;
     fileCommandError = e.message;
   }
-  const summary = req.masker.mask(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'));
+  const summary = req.masker.mask(written.summary);
   return { exitCode: result.exitCode, terminated: result.terminated, spawnError: result.spawnError, outputs, env, path, state, summary, annotations, fileCommandError };
 }

@@ -105,3 +105,28 @@ jobs:
   assert.match(run.stdout, /after=failure/);
   assert.doesNotMatch(run.stdout + run.stderr, /echo never\n.*never/);
 });
+
+test('each step gets empty command files: what one step wrote does not leak into the next, even when a step deletes them', async () => {
+  const run = await runWorkflow({
+    workflow: `
+on: push
+jobs:
+  f:
+    runs-on: ubuntu-latest
+    steps:
+      - id: first
+        run: |
+          echo "a=1" >> "$GITHUB_OUTPUT"
+          echo "## first" >> "$GITHUB_STEP_SUMMARY"
+      - id: second
+        run: |
+          test ! -s "$GITHUB_OUTPUT" && test ! -s "$GITHUB_STEP_SUMMARY" && echo "b=2" >> "$GITHUB_OUTPUT"
+          rm "$GITHUB_OUTPUT" "$GITHUB_ENV"
+      - id: third
+        run: |
+          test -f "$GITHUB_OUTPUT" && test -f "$GITHUB_ENV" && echo "c=3" >> "$GITHUB_OUTPUT"
+`,
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual([run.step('f', 'first').outputs, run.step('f', 'second').outputs, run.step('f', 'third').outputs], [{ a: '1' }, {}, { c: '3' }]);
+});
