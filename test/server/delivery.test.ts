@@ -134,6 +134,16 @@ test('artifacts reach a job on another runner host through the server and downlo
   const staging = environments.find((e: { name: string }) => e.name === 'staging');
   assert.deepEqual(staging.live.map((d: { service: string; revision: number; id: number }) => [d.service, d.revision, d.id]), [['api', 1, rollback.id]]);
   assert.equal((await h.api('GET', '/api/projects/nope/deployments')).status, 404);
+
+  // The CLI reads the same history from the server.
+  const listed = await runNexus(['deployments', '--server', h.url, '--token', h.admin, '--project', 'deliver', '--env', 'staging']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, new RegExp(`#${rollback.id}\\s+staging\\s+api\\s+1\\s+rollback\\s+success`));
+  assert.match(listed.stdout, new RegExp(`#${second.id}\\s+staging\\s+api\\s+2\\s+deploy\\s+rolled_back`));
+  const one = await runNexus(['deployments', '--server', h.url, '--token', h.admin, '--project', 'deliver', '--show', String(original.id)]);
+  assert.match(one.stdout, /created by admin at .*, approved by admin/);
+  const noProject = await runNexus(['deployments', '--server', h.url, '--token', h.admin]);
+  assert.deepEqual([noProject.code, noProject.stderr.trim()], [2, 'nexus deployments: --project NAME is required with --server']);
 });
 
 test('the shared cache is scoped by ref as on GitHub: a branch restores what main saved, main never sees a branch\'s entry', async () => {

@@ -1,4 +1,6 @@
-import type { Command } from '../command.js';
+import type { CliIO, Command } from '../command.js';
+import { NexusError } from '../../errors.js';
+import { ApiClient } from '../../server/client.js';
 import { parseCommandArgs } from '../args.js';
 import { resolveDataDir } from '../../environments/data-folder.js';
 import { FileDeploymentRepository } from '../../deploy/repository.js';
@@ -27,9 +29,18 @@ function describe(d: DeploymentRecord): string {
 export const deployments: Command = {
   name: 'deployments',
   summary: 'List deployment records (newest first), show one in full, or what runs where (--live)',
-  usage: 'nexus deployments [--env ENV] [--service SERVICE] [--show ID | --live] [--json] [--data DIR]',
+  usage: 'nexus deployments [--env ENV] [--service SERVICE] [--show ID | --live] [--json] [--data DIR]   |   ... --server URL [--token T] --project NAME',
   async run(args, io) {
-    const { values } = parseCommandArgs('deployments', args, { env: { type: 'string' }, service: { type: 'string' }, show: { type: 'string' }, live: { type: 'boolean' }, json: { type: 'boolean' }, data: { type: 'string' } }, false);
+    const { values } = parseCommandArgs('deployments', args, { env: { type: 'string' }, service: { type: 'string' }, show: { type: 'string' }, live: { type: 'boolean' }, json: { type: 'boolean' }, data: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' }, project: { type: 'string' } }, false);
+    if (values.server) {
+      // The records the project's runners reported, with the server's ids.
+      if (!values.project) throw new NexusError('USAGE', '--project NAME is required with --server', { exitCode: 2 });
+      if (values.live) throw new NexusError('USAGE', '--live shows this host\'s deploy daemon; against a server, open the project\'s environments (GET /api/projects/NAME/environments)', { exitCode: 2 });
+      const api = new ApiClient({ server: values.server, token: values.token }, io.env, io.cwd);
+      const q = new URLSearchParams({ ...(values.env ? { environment: values.env } : {}), ...(values.service ? { service: values.service } : {}) });
+      const { deployments: list } = await api.json<{ deployments: DeploymentRecord[] }>('GET', `/api/projects/${encodeURIComponent(values.project)}/deployments?${q}`);
+      return show(list, values, io);
+    }
     const dataDir = resolveDataDir(io.cwd, values.data, io.env);
     if (values.live) {
       const services = liveServices(dataDir).filter((s) => (!values.env || s.environment === values.env) && (!values.service || s.service === values.service));
@@ -42,31 +53,34 @@ export const deployments: Command = {
       }
       return 0;
     }
-    const repo = new FileDeploymentRepository(dataDir);
-    if (values.show !== undefined) {
-      const record = await repo.get(Number(values.show));
-      if (!record) {
-        io.stderr.write(`nexus deployments: no deployment #${values.show}\n`);
-        return 1;
-      }
-      io.stdout.write(values.json ? JSON.stringify(record, null, 2) + '\n' : describe(record));
-      return 0;
-    }
-    const list = await repo.list({ environment: values.env, service: values.service });
-    if (values.json) {
-      io.stdout.write(JSON.stringify(list, null, 2) + '\n');
-      return 0;
-    }
-    if (!list.length) {
-      io.stdout.write('no deployments\n');
-      return 0;
-    }
-    const rows = [['ID', 'ENVIRONMENT', 'SERVICE', 'REV', 'KIND', 'STATE', 'COMMIT', 'BY', 'CREATED', 'LAST STATUS']];
-    for (const d of list) {
-      const last = d.statuses[d.statuses.length - 1];
-      rows.push([`#${d.id}`, d.environment, d.service, String(d.revision), d.kind, currentState(d), d.commit?.slice(0, 12) ?? '-', d.creator, d.createdAt.replace(/\.\d+Z$/, 'Z'), last.reason]);
-    }
-    io.stdout.write(table(rows));
-    return 0;
+    return show(await new FileDeploymentRepository(dataDir).list({ environment: values.env, service: values.service }), values, io);
   },
 };
+
+/** One record in full (`--show ID`), or the list as a table or JSON. */
+function show(list: DeploymentRecord[], values: { show?: string; json?: boolean }, io: CliIO): number {
+  if (values.show !== undefined) {
+    const record = list.find((d) => String(d.id) === values.show);
+    if (!record) {
+      io.stderr.write(`nexus deployments: no deployment #${values.show}\n`);
+      return 1;
+    }
+    io.stdout.write(values.json ? JSON.stringify(record, null, 2) + '\n' : describe(record));
+    return 0;
+  }
+  if (values.json) {
+    io.stdout.write(JSON.stringify(list, null, 2) + '\n');
+    return 0;
+  }
+  if (!list.length) {
+    io.stdout.write('no deployments\n');
+    return 0;
+  }
+  const rows = [['ID', 'ENVIRONMENT', 'SERVICE', 'REV', 'KIND', 'STATE', 'COMMIT', 'BY', 'CREATED', 'LAST STATUS']];
+  for (const d of list) {
+    const last = d.statuses[d.statuses.length - 1];
+    rows.push([`#${d.id}`, d.environment, d.service, String(d.revision), d.kind, currentState(d), d.commit?.slice(0, 12) ?? '-', d.creator, d.createdAt.replace(/\.\d+Z$/, 'Z'), last.reason]);
+  }
+  io.stdout.write(table(rows));
+  return 0;
+}
