@@ -8,7 +8,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import { dirname, join, relative } from 'node:path';
 import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
-import { withScratchFile } from './scratch-file.js';
+import type { Readable } from 'node:stream';
+import { scratchStream, withScratchFile } from './scratch-file.js';
 import { createTar, extractTar } from './tar.js';
 
 export interface ArtifactRecord {
@@ -68,6 +69,11 @@ export class ArtifactStore {
   /** Runs `use` with a fresh path for a packed artifact in transit, removed afterwards. */
   withPackFile<T>(use: (file: string) => Promise<T>): Promise<T> {
     return withScratchFile(join(this.root, INCOMING), use);
+  }
+
+  /** The artifact packed, as a stream whose scratch file goes once it is read. */
+  packed(runId: string, name: string): Promise<Readable> {
+    return scratchStream(join(this.root, INCOMING), (file) => this.pack(runId, name, file));
   }
 
   /**

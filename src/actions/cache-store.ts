@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { join, relative, sep } from 'node:path';
 import { NexusError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../environments/data-folder.js';
-import { withScratchFile } from './scratch-file.js';
+import type { Readable } from 'node:stream';
+import { scratchStream, withScratchFile } from './scratch-file.js';
 import { createTar, extractTar } from './tar.js';
 
 export interface CacheEntry {
@@ -133,6 +134,11 @@ export class CacheStore {
   /** Runs `use` with a fresh path for a packed entry in transit, removed afterwards. */
   withPackFile<T>(use: (file: string) => Promise<T>): Promise<T> {
     return withScratchFile(this.root, use);
+  }
+
+  /** An entry packed, as a stream whose scratch file goes once it is read. */
+  packed(match: Pick<CacheMatch, 'dir'>): Promise<Readable> {
+    return scratchStream(this.root, (file) => this.pack(match, file));
   }
 
   /** The entry for exactly `key` and `version`, when this store holds it. */

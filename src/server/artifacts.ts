@@ -4,7 +4,6 @@
  * and serves them to people as zip files.
  */
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,14 +36,10 @@ async function known(ctx: ServerContext, runId: number, name: string) {
   return entry;
 }
 
-/** The packed artifact, read into memory for a runner (the pack file is gone once this returns). */
-export async function packedArtifact(ctx: ServerContext, runId: number, name: string): Promise<Buffer> {
+/** The packed artifact as a stream, for a runner. */
+export async function packedArtifact(ctx: ServerContext, runId: number, name: string): Promise<Readable> {
   await known(ctx, runId, name);
-  const store = storeOf(ctx);
-  return store.withPackFile(async (file) => {
-    await store.pack(String(runId), name, file);
-    return readFile(file);
-  });
+  return storeOf(ctx).packed(String(runId), name);
 }
 
 /** The artifact's files as a zip archive (as GitHub serves artifacts), written as it is read. */

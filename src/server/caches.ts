@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -52,14 +51,14 @@ export async function lookupCache(ctx: ServerContext, job: Job, key: string, res
   return undefined;
 }
 
-/** A found entry, packed, for a job whose ref may read its scope. */
-export async function packedCache(ctx: ServerContext, job: Job, entry: { key: string; scope: string }, version: string): Promise<Buffer> {
+/** A found entry, packed as a stream, for a job whose ref may read its scope. */
+export async function packedCache(ctx: ServerContext, job: Job, entry: { key: string; scope: string }, version: string): Promise<Readable> {
   const { projectId, scopes } = await scopesOf(ctx, job);
   if (!scopes.includes(entry.scope)) throw new NexusError('FORBIDDEN', `a job of ${scopes[0]} may not read the cache of ${entry.scope}`);
   const store = storeFor(ctx, projectId, entry.scope);
   const match = store.get(entry.key, version);
   if (!match) throw new NexusError('NOT_FOUND', `cache ${JSON.stringify(entry.key)} of ${entry.scope} not found (evicted)`);
-  return store.withPackFile(async (file) => (await store.pack(match, file), readFile(file)));
+  return store.packed(match);
 }
 
 /** Stores a packed entry the job offers under its ref; the first entry for a key and version stands. */

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { NexusError } from '../../errors.js';
 import type { Conclusion, Lease } from '../../store/types.js';
+import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { packedArtifact, receiveArtifact } from '../artifacts.js';
 import { buildAssignment } from '../assignment.js';
@@ -110,7 +111,7 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     const b = await jsonBody(c);
     const job = await store.heldJob(leaseOf(c.req.param('id'), b));
     const packed = await packedArtifact(ctx, job.runId, str(b.name, 'name'));
-    return c.body(new Uint8Array(packed), 200, { 'content-type': 'application/x-tar' });
+    return c.body(Readable.toWeb(packed) as ReadableStream, 200, { 'content-type': 'application/x-tar' });
   });
 
   // The shared cache (docs/runner-protocol.md): the job's ref scopes what it may restore and where it saves.
@@ -125,7 +126,7 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     const b = await jsonBody(c);
     const job = await store.heldJob(leaseOf(c.req.param('id'), b));
     const packed = await packedCache(ctx, job, { key: str(b.key, 'key'), scope: str(b.scope, 'scope') }, str(b.version, 'version'));
-    return c.body(new Uint8Array(packed), 200, { 'content-type': 'application/x-tar' });
+    return c.body(Readable.toWeb(packed) as ReadableStream, 200, { 'content-type': 'application/x-tar' });
   });
 
   app.post('/jobs/:id/caches/offer', async (c) => {
