@@ -56,10 +56,17 @@ export async function startServer(options: ServerOptions, deps: { pipeline: Pipe
     if (!res.headersSent) res.writeHead(500).end();
     else res.destroy();
   };
+  // Handlers still at work when the server closes (a long poll woken by its client leaving) finish
+  // before the store closes under them.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
   const http: Server = createServer((req, res) => {
-    if (req.url?.startsWith('/git/')) handleGit(ctx, req, res).catch(failed('git', res));
-    else if (req.method === 'POST' && LOG_PATH.test(req.url ?? '')) ingestLog(ctx, req, res).catch(failed('log ingestion', res));
-    else void listener(req, res);
+    if (req.url?.startsWith('/git/')) track(handleGit(ctx, req, res).catch(failed('git', res)));
+    else if (req.method === 'POST' && LOG_PATH.test(req.url ?? '')) track(ingestLog(ctx, req, res).catch(failed('log ingestion', res)));
+    else track(Promise.resolve(listener(req, res)).catch(failed('request', res)));
   });
   http.keepAliveTimeout = Math.max(config.pollTimeoutMs + 5000, 5000);
   http.requestTimeout = 0;
@@ -98,6 +105,7 @@ export async function startServer(options: ServerOptions, deps: { pipeline: Pipe
       await Promise.all(runners.map((r) => r.stop()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
       await store.close();
     },
   };

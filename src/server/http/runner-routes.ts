@@ -60,6 +60,8 @@ export function runnerRoutes(ctx: ServerContext): Hono<Env> {
     const deadline = Date.now() + Math.min(config.pollTimeoutMs, b.timeoutMs === undefined ? Infinity : int(b.timeoutMs, 'timeoutMs'));
     const signal = c.req.raw.signal;
     for (;;) {
+      // A runner that went away gets no claim: it would sit assigned until its ack timed out.
+      if (signal.aborted) return c.body(null, 204);
       const waiter = waitForWork(ctx, Math.max(0, deadline - Date.now()), signal);
       try {
         const job = await store.claimJob(runner, config.ackMs);
