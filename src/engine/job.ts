@@ -410,15 +410,23 @@ class JobExecution {
     return merged;
   }
 
+  /** As GitHub's runner does: an output carrying a secret (or a masked value) leaves the job not at all. */
   private jobOutputs(): Record<string, string> {
     if (!this.instance.job.outputs) return {};
+    let outputs: Record<string, string>;
     try {
-      return evaluateStringMap(this.instance.job.outputs, this.scope());
+      outputs = evaluateStringMap(this.instance.job.outputs, this.scope());
     } catch (e) {
       if (!(e instanceof NexusError)) throw e;
       this.systemLog(null, { kind: 'error', text: `job outputs: ${e.message}` });
       return {};
     }
+    for (const [name, value] of Object.entries(outputs)) {
+      if (this.env.masker.mask(value) === value) continue;
+      delete outputs[name];
+      this.systemLog(null, { kind: 'warning', text: `Skip output '${name}' since it may contain secret.` });
+    }
+    return outputs;
   }
 
   private timeoutMs(step: StepDef, scope: ExpressionScope): number | undefined {

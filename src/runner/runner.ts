@@ -158,13 +158,6 @@ export class Runner {
       }
       await this.deployments?.report(abandon.signal).catch((e) => this.log(`reporting deployments failed: ${e instanceof Error ? e.message : String(e)}`));
     }
-    // As GitHub's runner does: an output that carries a secret is not sent to the server at all.
-    for (const [name, value] of Object.entries(outcome.outputs)) {
-      if (Object.values(a.secrets).some((v) => v.length > 0 && value.includes(v))) {
-        delete outcome.outputs[name];
-        logs.push(`##[warning]Skip output '${name}' since it may contain secret.`);
-      }
-    }
     try {
       await logs.close();
       await steps;
