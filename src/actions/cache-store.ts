@@ -141,6 +141,11 @@ export class CacheStore {
     return scratchStream(this.root, (file) => this.pack(match, file));
   }
 
+  /** Removes the entry for `key` and `version`, if this store holds it. */
+  remove(key: string, version: string): void {
+    rmSync(this.entryDir(key, version), { recursive: true, force: true });
+  }
+
   /** The entry for exactly `key` and `version`, when this store holds it. */
   get(key: string, version: string): CacheMatch | undefined {
     const dir = this.entryDir(key, version);

@@ -79,3 +79,13 @@ export async function offerCache(ctx: ServerContext, job: Job, body: WebReadable
   }
   return received.result;
 }
+
+/** Deletes the project's entries with exactly `key` (in `scope` only, when given); returns how many. */
+export async function deleteCaches(ctx: ServerContext, projectId: number, key: string, scope?: string): Promise<number> {
+  const rows = (await ctx.store.listCacheEntries(projectId, scope ? { scopes: [scope] } : {})).filter((r) => r.key === key);
+  for (const row of rows) {
+    storeFor(ctx, projectId, row.scope).remove(row.key, row.version);
+    await ctx.store.deleteCacheEntry(row.id);
+  }
+  return rows.length;
+}

@@ -171,4 +171,17 @@ test('the shared cache is scoped by ref as on GitHub: a branch restores what mai
   assert.match((await h.api('GET', `/api/runs/${latest.id}/logs`)).text, /matched=\[\] \n|matched=\[\] $/m, 'main does not restore the branch\'s entry');
   const { caches } = (await h.api('GET', '/api/projects/scoped/caches')).body;
   assert.deepEqual(caches.map((e: { key: string; scope: string }) => `${e.scope} ${e.key}`).sort(), ['refs/heads/feature deps-feature-2', 'refs/heads/main deps-main', 'refs/heads/main deps-main-3']);
+
+  // Deleting by key (and ref, as GitHub's API takes them) removes the entry from the listing and from the lookups.
+  const removed = await h.api('DELETE', '/api/projects/scoped/caches?key=deps-main&ref=refs/heads/main');
+  assert.deepEqual([removed.status, removed.body], [200, { deleted: 1 }]);
+  const after = (await h.api('GET', '/api/projects/scoped/caches')).body.caches;
+  assert.deepEqual(after.map((e: { key: string; scope: string }) => `${e.scope} ${e.key}`).sort(), ['refs/heads/feature deps-feature-2', 'refs/heads/main deps-main-3']);
+  const again = await h.api('DELETE', '/api/projects/scoped/caches?key=deps-main&ref=refs/heads/main');
+  assert.equal(again.status, 404);
+  assert.equal((await h.api('DELETE', '/api/projects/scoped/caches')).status, 400, 'a key is required');
+  p.commit({ '.github/workflows/c.yml': `on: push\njobs:\n${job('box-one', 'deps-main', 'nothing-')}` });
+  await p.push('HEAD:refs/heads/main');
+  const [fourth] = await settledRuns(h, 'scoped', 4, 60_000);
+  assert.match((await h.api('GET', `/api/runs/${fourth.id}/logs`)).text, /matched=\[\] \n|matched=\[\] $/m, 'the deleted entry is no longer restored, on the host that saved it either');
 });

@@ -57,6 +57,14 @@ const mutating: [string, string, unknown, Role][] = [
   ['POST', '/api/runner/v1/jobs/1/logs', { attempt: 1, leaseToken: 1, seq: 0, data: 'x' }, 'runner'],
   ['POST', '/api/runner/v1/jobs/1/steps', { attempt: 1, leaseToken: 1, number: 1, name: 'x', status: 'completed' }, 'runner'],
   ['POST', '/api/runner/v1/jobs/1/finish', { attempt: 1, leaseToken: 1, conclusion: 'success' }, 'runner'],
+  ['DELETE', '/api/projects/sec/caches?key=none', undefined, 'developer'],
+  ['POST', '/api/runner/v1/jobs/1/artifacts/upload?attempt=1&leaseToken=1&name=x', 'x', 'runner'],
+  ['POST', '/api/runner/v1/jobs/1/artifacts/list', { attempt: 1, leaseToken: 1 }, 'runner'],
+  ['POST', '/api/runner/v1/jobs/1/artifacts/download', { attempt: 1, leaseToken: 1, name: 'x' }, 'runner'],
+  ['POST', '/api/runner/v1/jobs/1/caches/lookup', { attempt: 1, leaseToken: 1, key: 'k', version: 'v' }, 'runner'],
+  ['POST', '/api/runner/v1/jobs/1/caches/download', { attempt: 1, leaseToken: 1, key: 'k', scope: 's', version: 'v' }, 'runner'],
+  ['POST', '/api/runner/v1/jobs/1/caches/offer?attempt=1&leaseToken=1', 'x', 'runner'],
+  ['POST', '/api/runner/v1/deployments', { origin: 'o', records: [] }, 'runner'],
 ];
 const allowed = (need: Role, role: Role) =>
   need === 'runner' ? role === 'runner' || role === 'admin' : role !== 'runner' && ['viewer', 'developer', 'admin'].indexOf(role) >= ['viewer', 'developer', 'admin'].indexOf(need);

@@ -220,6 +220,27 @@ test('the Run workflow form is built from the declared inputs and dispatches wit
   await page.context().close();
 });
 
+test('the workflows page lists the shared cache; a viewer cannot delete an entry, a developer can', async () => {
+  const project = await server.project('cached');
+  project.push(
+    workflow('  deps:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@v4\n        with:\n          path: deps\n          key: deps-${{ github.ref_name }}\n      - run: mkdir -p deps && echo hi > deps/x\n'),
+  );
+  await until(async () => (await server.api<{ caches: unknown[] }>('/projects/cached/caches')).caches.length, 'the cache entry to be saved', 60_000);
+  const viewer = await signedInPage(browser, server, await server.token('viewer'));
+  await viewer.goto(`${server.url}/p/cached/workflows`);
+  const row = viewer.locator('[data-testid="caches"] tr[data-cache="deps-main"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /deps-main\s+main\s+\d+(\.\d)? (B|KB)/);
+  assert.equal(await row.getByRole('button', { name: 'Delete cache deps-main' }).isDisabled(), true);
+  await viewer.context().close();
+  const page = await signedInPage(browser, server, await server.token('developer'));
+  await page.goto(`${server.url}/p/cached/workflows`);
+  await page.getByRole('button', { name: 'Delete cache deps-main' }).click();
+  await page.getByText('No cache entries yet').waitFor();
+  assert.deepEqual((await server.api<{ caches: unknown[] }>('/projects/cached/caches')).caches, []);
+  await page.context().close();
+});
+
 test('the cost page charts minutes per month and per workflow from recorded jobs', async () => {
   const page = await signedInPage(browser, server, server.adminToken);
   await page.goto(`${server.url}/cost`);

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { downloadFile } from '../lib/download.js';
+import { formatSize } from '../lib/format.js';
 
 interface Artifact { name: string; files: number; size: number; expiresAt: number }
-
-const size = (n: number) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
 
 /** The run's uploaded artifacts, each a zip download; hidden when the run has none. */
 export function Artifacts({ runId, finished }: { runId: number; finished: boolean }) {
@@ -26,7 +25,7 @@ export function Artifacts({ runId, finished }: { runId: number; finished: boolea
             <button type="button" className="link" onClick={() => downloadFile(`/runs/${runId}/artifacts/${encodeURIComponent(a.name)}`, `${a.name}.zip`).catch((e) => setError(errorText(e)))}>
               {a.name}
             </button>{' '}
-            <span className="muted">{a.files} file{a.files === 1 ? '' : 's'}, {size(a.size)}</span>
+            <span className="muted">{a.files} file{a.files === 1 ? '' : 's'}, {formatSize(a.size)}</span>
           </li>
         ))}
       </ul>

@@ -32,3 +32,5 @@ export const runPath = (run: { id: number; project?: string }): string => `/p/${
 
 export const shortSha = (sha: string): string => sha.slice(0, 7);
 export const branchOf = (ref: string): string => ref.replace(/^refs\/(heads|tags)\//, '');
+
+export const formatSize = (n: number): string => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);

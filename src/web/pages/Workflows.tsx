@@ -3,6 +3,7 @@ import { api, type Run } from '../lib/api.js';
 import { useAction, usePoll } from '../lib/hooks.js';
 import { can, useMe } from '../lib/me.js';
 import { navigate } from '../lib/router.js';
+import { Caches } from '../components/Caches.js';
 
 export interface DispatchInput { description?: string; required?: boolean; default?: unknown; type?: string; options?: string[] }
 interface Workflow { path: string; name: string; triggers: string[]; dispatch: { inputs: Record<string, DispatchInput> } | null }
@@ -34,6 +35,7 @@ export function Workflows({ project }: { project: string }) {
           </li>
         ))}
       </ul>
+      <Caches project={project} />
     </>
   );
 }
