@@ -4,6 +4,8 @@
  * cancellation (`always()` steps still run).
  */
 import { mkdirSync, writeFileSync, existsSync, statSync, rmSync } from 'node:fs';
+import { overwriteFile } from './overwrite-file.js';
+import { killOrphans, lastPid, newTrackingId, TRACKING_VARIABLE } from './orphans.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
 import { data } from '@actions/expressions';
@@ -95,6 +97,8 @@ class JobExecution {
   /** Aborts the process of the step running now; steps that start after a cancellation get a fresh one. */
   private current = new AbortController();
   private readonly started = performance.now();
+  private readonly trackingId = newTrackingId();
+  private readonly firstPid = lastPid();
   private readonly base: ExpressionScope;
   private jobEnv: Record<string, string> = {};
 
@@ -155,6 +159,7 @@ class JobExecution {
     } finally {
       if (timer) clearTimeout(timer);
       this.env.signal?.removeEventListener('abort', onCancel);
+      this.cleanUpOrphans();
       // RUNNER_TEMP is emptied at the end of each job, as on GitHub: it holds the step scripts and
       // command files, which carry secrets in clear.
       rmSync(this.env.paths.temp, { recursive: true, force: true });
@@ -174,6 +179,14 @@ class JobExecution {
       summary: this.summaries.join('\n'),
       reason,
     };
+  }
+
+  /** As GitHub's runner does at the end of a job: what its steps left running is terminated, and said. */
+  private cleanUpOrphans(): void {
+    const orphans = killOrphans(this.trackingId, this.firstPid);
+    if (!orphans.length) return;
+    this.systemLog(null, { kind: 'system', text: 'Cleaning up orphan processes' });
+    for (const o of orphans) this.systemLog(null, { kind: 'system', text: `Terminate orphan process: pid (${o.pid}) (${o.name})` });
   }
 
   private cancel(): void {
@@ -250,7 +263,7 @@ class JobExecution {
     const shellCommand = resolveShell(shell || undefined, scriptPath);
     const file = scriptPath + shellCommand.extension;
     const args = shellCommand.extension ? shellCommand.args.map((a) => a.replaceAll(scriptPath, file)) : shellCommand.args;
-    writeFileSync(file, script);
+    overwriteFile(file, script);
     this.systemLog(step.index, { kind: 'command', text: this.env.masker.mask(script.split('\n')[0] ?? '') });
     const result = await runStepProcess({
       command: shellCommand.command,
@@ -402,6 +415,7 @@ class JobExecution {
     const merged: Record<string, string> = {
       ...this.env.hostEnv,
       ...runnerEnvironment(github, runner),
+      [TRACKING_VARIABLE]: this.trackingId,
       ...this.jobEnv,
       ...this.addedEnv,
       ...stepEnv,

@@ -27,6 +27,12 @@ export interface ProcessOptions {
   killGraceMs?: number;
 }
 
+/**
+ * How long output may stay open after the process exited. A background child that keeps stdout
+ * open (`server &`) would hold the step forever; GitHub's runner waits 5 s, then kills the tree.
+ */
+export const OPEN_OUTPUT_GRACE_MS = 5000;
+
 export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -61,11 +67,20 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
     child.on('error', (e: NodeJS.ErrnoException) => {
       spawnError = `${options.command}: ${e.code === 'ENOENT' ? 'not found' : e.message}`;
     });
+    let outputTimer: NodeJS.Timeout | undefined;
+    child.on('exit', () => {
+      outputTimer = setTimeout(() => {
+        killGroup(child.pid, 'SIGKILL');
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, OPEN_OUTPUT_GRACE_MS);
+    });
     child.on('close', (exitCode, signal) => {
       out.end();
       errs.end();
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);
+      if (outputTimer) clearTimeout(outputTimer);
       options.signal?.removeEventListener('abort', onAbort);
       // Whatever the step left running in its group goes with it, as on a hosted runner.
       if (terminated) killGroup(child.pid, 'SIGKILL');

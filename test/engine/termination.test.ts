@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, nexusBin, tempDir } from '../helpers/cli.js';
-import { runWorkflow, withReport } from './workflow-run.js';
+import { conclusions, runWorkflow, withReport } from './workflow-run.js';
 
 /** Running, not a zombie waiting for a parent (a container's init may reap late). */
 function alive(pid: number): boolean {
@@ -114,5 +114,43 @@ jobs:
     assert.doesNotMatch(stdout, /must not run$/m);
   } finally {
     cleanup();
+  }
+});
+
+test('output left open by a background process holds a step 5 s, as on GitHub; what steps leave running dies with the job, unless started without RUNNER_TRACKING_ID', async () => {
+  const pids = tempDir('nexus-pids-');
+  try {
+    const started = Date.now();
+    const run = await runWorkflow({
+      env: { PIDS: pids.dir },
+      workflow: `
+on: push
+jobs:
+  leaves:
+    runs-on: ubuntu-latest
+    steps:
+      - id: holds-output
+        run: sleep 60 & echo $! > "$PIDS/holder"
+      - id: detached
+        run: |
+          setsid sleep 60 > /dev/null 2>&1 < /dev/null & echo $! > "$PIDS/daemon"
+          RUNNER_TRACKING_ID= sleep 60 > /dev/null 2>&1 < /dev/null & echo $! > "$PIDS/kept"
+      - id: next
+        run: echo "tracking=$RUNNER_TRACKING_ID"
+`,
+    });
+    const took = Date.now() - started;
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(conclusions(run.job('leaves')), { 'holds-output': 'success', detached: 'success', next: 'success' });
+    assert.ok(took >= 5000 && took < 30_000, `the open output held the step about 5 s, not 60 (${took} ms)`);
+    assert.match(run.stdout, /tracking=github_[0-9a-f-]{36}/);
+    const pid = (name: string) => Number(readFileSync(join(pids.dir, name), 'utf8'));
+    assert.equal(alive(pid('holder')), false, 'the process holding the output was killed with its step');
+    assert.equal(alive(pid('daemon')), false, 'a process that left the step\'s group died with the job');
+    assert.match(run.stdout, new RegExp(`Terminate orphan process: pid \\(${pid('daemon')}\\) \\(sleep\\)`));
+    assert.equal(alive(pid('kept')), true, 'a process started without the tracking id outlives the job');
+    process.kill(pid('kept'), 'SIGKILL');
+  } finally {
+    pids.cleanup();
   }
 });
