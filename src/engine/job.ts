@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { overwriteFile } from './overwrite-file.js';
 import { killOrphans, lastPid, newTrackingId, TRACKING_VARIABLE } from './orphans.js';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
 import { data } from '@actions/expressions';
 import { ExpressionScope, toExpressionData, type HostFunctions } from '../workflow/expressions.js';
@@ -421,6 +421,9 @@ class JobExecution {
       ...stepEnv,
     };
     if (this.addedPath.length) merged.PATH = [...this.addedPath, merged.PATH ?? ''].join(':');
+    // Git never looks above the workspace for a repository: the data folder usually lies inside the
+    // user's own repository, and `git clean -fdx` in a workspace without .git must not reach it.
+    merged.GIT_CEILING_DIRECTORIES = [dirname(this.env.paths.workspace), merged.GIT_CEILING_DIRECTORIES].filter(Boolean).join(':');
     return merged;
   }
 

@@ -141,7 +141,7 @@ export const runCommand: Command = {
           workRoot,
           toolCache: join(dataDir, 'tool-cache'),
           dataDir,
-          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, dataDir, exclude: secretFile ? [resolve(io.cwd, secretFile)] : [] }, ws),
+          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, ref: event.ref, dataDir, exclude: secretFile ? [resolve(io.cwd, secretFile)] : [] }, ws),
           masker,
           hostEnv: { ...hostEnvironment(io.env), ...extraEnv },
           actions,
