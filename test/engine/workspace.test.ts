@@ -1,6 +1,7 @@
 /** Job workspaces are git repositories of their own, and git in a step never reaches the user's repository. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, runNexus, tempDir, writeTree } from '../helpers/cli.js';
@@ -75,4 +76,19 @@ jobs:
   } finally {
     cleanup();
   }
+});
+
+test('the data folder keeps itself out of git: after a run git status is clean, and an environments file there still shows', async () => {
+  let status: string[] = [];
+  const run = await runWorkflow({
+    workflow: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
+    inspect: (dir) => {
+      const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' });
+      const clean = git('status', '--porcelain', '--untracked-files=all');
+      writeTree(dir, { '.nexus/environments.yml': 'environments: {}\n' });
+      status = [clean, git('status', '--porcelain', '--untracked-files=all')];
+    },
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(status, ['?? report.json\n', '?? .nexus/environments.yml\n?? report.json\n']);
 });

@@ -13,7 +13,7 @@ import { createActionHost } from '../../actions/host.js';
 import { createWorkflowCaller, planCalls } from '../../actions/reusable.js';
 import { planWorkflow } from '../../planner/plan.js';
 import { workflowTriggers } from '../../planner/triggers.js';
-import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
+import { ensureDataDir, repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
 import { parseCommandArgs, splitAssignment } from '../args.js';
 import type { Command } from '../command.js';
 import { localGate } from '../local-gate.js';
@@ -135,7 +135,7 @@ export const runCommand: Command = {
     const reports: RunReport[] = [];
     try {
       for (const plan of plans) {
-        const runNumber = nextRunNumber(dataDir);
+        const runNumber = nextRunNumber(ensureDataDir(dataDir));
         const runId = `${Date.now()}${String(runNumber).padStart(4, '0')}`;
         workRoot = join(dataDir, 'work', String(runNumber));
         mkdirSync(workRoot, { recursive: true });
