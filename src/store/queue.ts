@@ -203,7 +203,7 @@ export async function appendLog(driver: SqlDriver, lease: HeldLease, seq: number
       `SELECT status, attempt, lease_token, lease_owner, log_count FROM jobs WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
       [lease.jobId],
     );
-    const fenced = !row || Number(row.attempt) !== lease.attempt || Number(row.lease_token) !== lease.leaseToken || Number(row.lease_owner) !== lease.owner;
+    const fenced = !row || Number(row.attempt) !== lease.attempt || Number(row.lease_token) !== lease.leaseToken || row.lease_owner === null || Number(row.lease_owner) !== lease.owner;
     if (fenced || (row.status !== 'running' && row.status !== 'assigned')) {
       throw new StaleLeaseError(lease, row ? `the job is ${row.status}${fenced ? ' under another lease' : ''}` : 'no such job');
     }
