@@ -204,9 +204,6 @@ export class SqlStore implements Store {
       : await this.db.all('SELECT * FROM jobs WHERE run_id = $1 AND run_attempt = $2 ORDER BY id', [runId, runAttempt]);
     return rows.map(toJob);
   }
-  async listJobsByStatus(status: JobStatus[], limit = 1000): Promise<Job[]> {
-    return (await this.db.all(`SELECT * FROM jobs WHERE status IN (${placeholders(status)}) ORDER BY id LIMIT ${Number(limit)}`, status)).map(toJob);
-  }
   async updateJob(id: number, patch: JobPatch, from: JobStatus[]): Promise<boolean> {
     const sets: string[] = [];
     const params: SqlValue[] = [id];

@@ -87,7 +87,6 @@ export interface Store {
   addJobs(runId: number, runAttempt: number, jobs: NewJob[]): Promise<Job[]>;
   getJob(id: number): Promise<Job | undefined>;
   listJobs(runId: number, runAttempt?: number): Promise<Job[]>;
-  listJobsByStatus(status: JobStatus[], limit?: number): Promise<Job[]>;
   /** Conditional transition: applies only while the job's status is one of `from`. */
   updateJob(id: number, patch: JobPatch, from: JobStatus[]): Promise<boolean>;
   /**
