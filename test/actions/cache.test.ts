@@ -41,7 +41,7 @@ test('cache: a miss saves at job end, the next run hits with identical bytes and
     assert.equal(first.code, 0, first.stdout);
     assert.match(first.stdout, /using Nexus's built-in actions\/cache/);
     assert.match(first.stdout, /Cache not found for input keys: deps-\w+, deps-/);
-    assert.match(first.stdout, /hit=false matched=\./);
+    assert.match(first.stdout, /hit= matched=\./, 'cache-hit is left unset on a miss, as actions/cache does');
     assert.match(first.stdout, /Cache saved with key: deps-\w+/);
     const made = fingerprint(first.stdout);
     assert.equal(made.length, 3);
@@ -109,7 +109,7 @@ test('cache: a key with no exact entry restores the newest entry it is a prefix 
     assert.match(viaRestoreKey.stdout, /hit=false matched=other-1\./);
     const none = await run('d-', 'e-');
     assert.match(none.stdout, /Cache not found for input keys: d-, e-/);
-    assert.match(none.stdout, /hit=false matched=\./);
+    assert.match(none.stdout, /hit= matched=\./);
   } finally {
     p.cleanup();
   }
