@@ -1,7 +1,8 @@
 /**
  * Run artifacts under the data folder (`artifacts/<run id>/<name>/`): files copied with their
- * modes into a temp folder renamed into place, with a record of size and expiry. Expired
- * artifacts are removed whenever a new one is stored.
+ * modes into a temp folder renamed into place, with a record of size and expiry. An artifact past
+ * its retention is gone, as on GitHub: never listed nor downloaded, removed when asked for and
+ * whenever a new one is stored.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -125,18 +126,21 @@ export class ArtifactStore {
     return out.sort((a, b) => a.path.localeCompare(b.path));
   }
 
+  /** The run's artifacts still within their retention. */
   list(runId: string): ArtifactRecord[] {
-    const dir = join(this.root, runId);
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir).filter((n) => !n.startsWith('.tmp-')).map((n) => readJson<ArtifactRecord>(join(dir, n, RECORD))).filter((r): r is ArtifactRecord => r !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+    const now = Date.now();
+    return this.records(runId).filter((r) => !expired(r, now));
   }
 
   /** Copies the artifact's files (with their modes) into `dest`; returns how many. */
   download(runId: string, name: string, dest: string): number {
     const src = join(this.root, runId, name, FILES);
-    if (!existsSync(join(this.root, runId, name, RECORD))) {
+    const record = readJson<ArtifactRecord>(join(this.root, runId, name, RECORD));
+    if (!record || expired(record, Date.now())) {
+      if (record) rmSync(join(this.root, runId, name), { recursive: true, force: true });
       const known = this.list(runId).map((a) => a.name);
-      throw new NexusError('ARTIFACT', `Artifact not found for name: ${name} (this run has ${known.length ? known.join(', ') : 'no artifacts'})`);
+      const why = record ? `it expired at ${record.expiresAt}; ` : '';
+      throw new NexusError('ARTIFACT', `Artifact not found for name: ${name} (${why}this run has ${known.length ? known.join(', ') : 'no artifacts'})`);
     }
     let count = 0;
     const copy = (from: string, to: string) => {
@@ -160,7 +164,17 @@ export class ArtifactStore {
     const now = Date.now();
     for (const run of readdirSync(this.root)) {
       if (run === INCOMING) continue;
-      for (const record of this.list(run)) if (Date.parse(record.expiresAt) < now) rmSync(join(this.root, run, record.name), { recursive: true, force: true });
+      for (const record of this.records(run)) if (expired(record, now)) rmSync(join(this.root, run, record.name), { recursive: true, force: true });
     }
   }
+
+  private records(runId: string): ArtifactRecord[] {
+    const dir = join(this.root, runId);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).filter((n) => !n.startsWith('.tmp-')).map((n) => readJson<ArtifactRecord>(join(dir, n, RECORD))).filter((r): r is ArtifactRecord => r !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+function expired(record: ArtifactRecord, now: number): boolean {
+  return Date.parse(record.expiresAt) <= now;
 }

@@ -27,6 +27,26 @@ export interface CacheMatch {
   exact: boolean;
 }
 
+/**
+ * The entries a restore may use, best first, as GitHub matches cache keys: in each scope in turn (the
+ * job's ref, then the default branch; entries without a scope form one), the primary key exactly, then
+ * keys it is a prefix of, then each restore key the same way, newest first among prefix matches.
+ * Only an exact match of the primary key is a cache hit; the shared cache of the server ranks its
+ * entries with this too, so a runner and `nexus run` restore the same entry.
+ */
+export function cacheCandidates<T extends { key: string; createdAt: number; scope?: string }>(entries: T[], key: string, restoreKeys: string[], scopes?: string[]): T[] {
+  const out = new Set<T>();
+  for (const scope of scopes ?? [undefined]) {
+    const inScope = entries.filter((e) => scopes === undefined || e.scope === scope);
+    const newest = [...inScope].sort((a, b) => b.createdAt - a.createdAt);
+    for (const wanted of [key, ...restoreKeys]) {
+      for (const e of inScope) if (e.key === wanted) out.add(e);
+      for (const e of newest) if (e.key.startsWith(wanted)) out.add(e);
+    }
+  }
+  return [...out];
+}
+
 const WORKSPACE_TAR = 'workspace.tar';
 const ABSOLUTE_TAR = 'absolute.tar';
 const META = 'entry.json';
@@ -43,16 +63,11 @@ export class CacheStore {
     return createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
   }
 
-  /** The exact key first, then each restore key as a prefix, newest entry first. */
+  /** The best entry saved for the same paths, as `cacheCandidates` ranks them. */
   find(key: string, restoreKeys: string[], version: string): CacheMatch | undefined {
-    const entries = this.entries().filter((e) => e.entry.version === version);
-    const exact = entries.find((e) => e.entry.key === key);
-    if (exact) return { ...exact, exact: true };
-    for (const prefix of restoreKeys) {
-      const hit = entries.filter((e) => e.entry.key.startsWith(prefix)).sort((a, b) => b.entry.createdAt - a.entry.createdAt)[0];
-      if (hit) return { ...hit, exact: false };
-    }
-    return undefined;
+    const entries = this.entries().filter((e) => e.entry.version === version).map((e) => ({ ...e, key: e.entry.key, createdAt: e.entry.createdAt }));
+    const best = cacheCandidates(entries, key, restoreKeys)[0];
+    return best && { entry: best.entry, dir: best.dir, exact: best.key === key };
   }
 
   has(key: string, version: string): boolean {

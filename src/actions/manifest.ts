@@ -5,8 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NoOperationTraceWriter } from '@actions/workflow-parser';
 import { parseAction, convertActionTemplate, type ActionTemplate, type ActionInputDefinition, type ActionOutputDefinition } from '@actions/workflow-parser/actions/index';
+import { ACTION_ROOT } from '@actions/workflow-parser/actions/action-constants';
+import { JSONObjectReader } from '@actions/workflow-parser/templates/json-object-reader';
+import { TemplateSchema } from '@actions/workflow-parser/templates/schema/index';
+import { TemplateContext, TemplateValidationErrors } from '@actions/workflow-parser/templates/template-context';
 import { NexusError, type Diagnostic } from '../errors.js';
 import { positioned, toStepDef } from '../workflow/load.js';
 import type { StepDef } from '../workflow/model.js';
@@ -17,7 +22,8 @@ export type ActionKind = 'node' | 'composite' | 'docker';
 export interface ActionManifest {
   file: string;
   dir: string;
-  name: string;
+  /** Optional, as for the runner. */
+  name?: string;
   inputs: ActionInputDefinition[];
   outputs: ActionOutputDefinition[];
   kind: ActionKind;
@@ -26,6 +32,28 @@ export interface ActionManifest {
   steps?: StepDef[];
 }
 
+let schema: TemplateSchema | undefined;
+
+/**
+ * The parser's action schema, relaxed to what GitHub's runner accepts. The parser validates as the
+ * Marketplace and the editor do: `name` and `description` required, no other top-level keys, an
+ * input's `required` a YAML boolean. The runner's own schema (action_yaml.json in actions/runner)
+ * requires none of that, so actions that run on GitHub, such as many without a description, would
+ * be refused here. Everything else (runs, using, main, steps, shell) stays as the parser checks it.
+ */
+function runnerSchema(): TemplateSchema {
+  if (!schema) {
+    const file = fileURLToPath(new URL('action-v1.0.min.json', import.meta.resolve('@actions/workflow-parser')));
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const root = json.definitions[ACTION_ROOT].mapping;
+    for (const name of ['name', 'description']) delete root.properties[name].required;
+    root['loose-key-type'] = 'non-empty-string';
+    root['loose-value-type'] = 'any';
+    json.definitions['input-strict'].mapping.properties.required = 'any';
+    schema = TemplateSchema.load(new JSONObjectReader(undefined, JSON.stringify(json)));
+  }
+  return schema;
+}
 
 export function findManifest(dir: string): string | undefined {
   return ['action.yml', 'action.yaml'].map((n) => join(dir, n)).find((f) => existsSync(f));
@@ -34,7 +62,8 @@ export function findManifest(dir: string): string | undefined {
 export function loadManifest(dir: string, label: string): ActionManifest {
   const file = findManifest(dir);
   if (!file) throw new NexusError('ACTION_MANIFEST', `${label}: no action.yml or action.yaml in ${dir}`);
-  const parsed = parseAction({ name: file, content: readFileSync(file, 'utf8') }, new NoOperationTraceWriter());
+  const context = new TemplateContext(new TemplateValidationErrors(), runnerSchema(), new NoOperationTraceWriter());
+  const parsed = parseAction({ name: file, content: readFileSync(file, 'utf8') }, context);
   const fail = (messages: string[]) => {
     const diagnostics = messages.map((m) => positioned(file, m, 'ACTION_MANIFEST'));
     const first = diagnostics[0];

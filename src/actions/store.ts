@@ -74,24 +74,46 @@ export class ActionStore {
     return out;
   }
 
-  /** Clones `owner/repo` at `ref` from GitHub; fails at once when the network is not there. */
+  /**
+   * Fetches `owner/repo` at `ref` from GitHub (git's `url.<base>.insteadOf` points it elsewhere); fails
+   * at once when the network is not there. A branch or tag is cloned one commit deep; a commit SHA,
+   * which `clone --branch` cannot take, is fetched by itself, or found in a full clone when the server
+   * will not hand out a commit no ref points at.
+   */
   async fetch(owner: string, repo: string, ref: string, serverUrl = 'https://github.com'): Promise<string> {
     const dest = this.dir(owner, repo, ref);
     const temp = `${dest}.${randomBytes(4).toString('hex')}.tmp`;
+    const url = `${serverUrl}/${owner}/${repo}`;
     try {
-      await exec('git', ['clone', '-q', '--depth=1', '--branch', ref, `${serverUrl}/${owner}/${repo}`, temp], {
-        timeout: CLONE_TIMEOUT_MS,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-      });
+      if (COMMIT_SHA.test(ref)) await fetchCommit(url, ref, temp);
+      else await git(['clone', '-q', '--depth=1', '--branch', ref, url, temp]);
       rmSync(join(temp, '.git'), { recursive: true, force: true });
       renameSync(temp, dest);
       return dest;
     } catch (e) {
       rmSync(temp, { recursive: true, force: true });
-      const detail = ((e as { stderr?: string }).stderr ?? String(e)).trim().split('\n').pop();
+      const detail = ((e as { stderr?: string }).stderr || String(e)).trim().split('\n').pop();
       throw new NexusError('ACTION_MISSING', `${owner}/${repo}@${ref} is not in the action store (${this.root}) and cannot be fetched (${detail}). Provide it with: nexus actions add ${owner}/${repo}@${ref} --from PATH`);
     }
   }
+}
+
+const COMMIT_SHA = /^[0-9a-f]{40}$/i;
+
+function git(args: string[]): Promise<unknown> {
+  return exec('git', args, { timeout: CLONE_TIMEOUT_MS, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+}
+
+async function fetchCommit(url: string, sha: string, dir: string): Promise<void> {
+  await git(['init', '-q', dir]);
+  await git(['-C', dir, 'remote', 'add', 'origin', url]);
+  try {
+    await git(['-C', dir, 'fetch', '-q', '--depth=1', 'origin', sha]);
+  } catch {
+    // Servers without protocol v2 or uploadpack.allowReachableSHA1InWant refuse a SHA no ref advertises.
+    await git(['-C', dir, 'fetch', '-q', '--tags', 'origin']);
+  }
+  await git(['-C', dir, '-c', 'advice.detachedHead=false', 'checkout', '-q', sha]);
 }
 
 export function parseStoreSpec(spec: string): { owner: string; repo: string; ref: string } {

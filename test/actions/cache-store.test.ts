@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CacheStore } from '../../src/actions/cache-store.js';
+import { CacheStore, cacheCandidates } from '../../src/actions/cache-store.js';
 import { tempDir } from '../helpers/cli.js';
 
 function fill(workspace: string, text: string): string {
@@ -70,4 +70,27 @@ test('a save over the limit evicts the least recently used entries; restores cou
   } finally {
     cleanup();
   }
+});
+
+test('cacheCandidates ranks as GitHub: per scope the exact key, prefix matches of the key, then each restore key, newest first', () => {
+  const entry = (key: string, createdAt: number, scope: string) => ({ key, createdAt, scope });
+  const rows = [
+    entry('deps-linux-old', 1, 'refs/heads/feature'),
+    entry('deps-linux-new', 3, 'refs/heads/feature'),
+    entry('deps-mac', 4, 'refs/heads/feature'),
+    entry('deps-linux', 2, 'refs/heads/main'),
+    entry('deps-linux-main', 5, 'refs/heads/main'),
+    entry('npm-x', 6, 'refs/heads/feature'),
+  ];
+  const keys = (key: string, restore: string[], scopes?: string[]) => cacheCandidates(rows, key, restore, scopes).map((r) => `${r.key}@${r.scope.slice(11)}`);
+  const scopes = ['refs/heads/feature', 'refs/heads/main'];
+  assert.deepEqual(keys('deps-linux', ['deps-'], scopes), [
+    'deps-linux-new@feature', 'deps-linux-old@feature', 'deps-mac@feature',
+    'deps-linux@main', 'deps-linux-main@main',
+  ]);
+  assert.deepEqual(keys('deps-linux-old', [], scopes), ['deps-linux-old@feature']);
+  assert.deepEqual(keys('npm', ['deps-linux-old', 'deps-'], ['refs/heads/feature']), ['npm-x@feature', 'deps-linux-old@feature', 'deps-mac@feature', 'deps-linux-new@feature']);
+  assert.deepEqual(keys('none', ['nothing-'], scopes), []);
+  // Without scopes every entry is in one.
+  assert.deepEqual(keys('deps-linux', []), ['deps-linux@main', 'deps-linux-main@main', 'deps-linux-new@feature', 'deps-linux-old@feature']);
 });

@@ -41,7 +41,7 @@ test('cache: a miss saves at job end, the next run hits with identical bytes and
     assert.equal(first.code, 0, first.stdout);
     assert.match(first.stdout, /using Nexus's built-in actions\/cache/);
     assert.match(first.stdout, /Cache not found for input keys: deps-\w+, deps-/);
-    assert.match(first.stdout, /hit=false matched=\./);
+    assert.match(first.stdout, /hit= matched=\./, 'cache-hit is left unset on a miss, as actions/cache does');
     assert.match(first.stdout, /Cache saved with key: deps-\w+/);
     const made = fingerprint(first.stdout);
     assert.equal(made.length, 3);
@@ -61,6 +61,55 @@ test('cache: a miss saves at job end, the next run hits with identical bytes and
     assert.deepEqual(fingerprint(third.stdout), made);
     assert.match(third.stdout, /Cache saved with key: deps-\w+/);
     assert.doesNotMatch(third.stdout, new RegExp(`Cache saved with key: ${oldKey}`));
+  } finally {
+    p.cleanup();
+  }
+});
+
+const PREFIX_WORKFLOW = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        id: c
+        with:
+          path: out
+          key: \${{ vars.KEY }}
+          restore-keys: \${{ vars.RK }}
+      - run: |
+          echo "hit=\${{ steps.c.outputs.cache-hit }} matched=\${{ steps.c.outputs.cache-matched-key }}."
+          if [ -f out/made-by ]; then echo "restored $(cat out/made-by)"; else mkdir -p out; echo "\${{ vars.KEY }}" > out/made-by; fi
+`;
+
+test('cache: a key with no exact entry restores the newest entry it is a prefix of (cache-hit false), before any restore key', async () => {
+  const p = project({ '.github/workflows/ci.yml': PREFIX_WORKFLOW });
+  const run = (key: string, restoreKeys = '') => p.run('--var', `KEY=${key}`, '--var', `RK=${restoreKeys}`);
+  try {
+    for (const key of ['other-1', 'c-1', 'c-2']) {
+      const saved = await run(key);
+      assert.equal(saved.code, 0, saved.stdout);
+      assert.match(saved.stdout, new RegExp(`Cache saved with key: ${key} `));
+    }
+    const partial = await run('c-');
+    assert.equal(partial.code, 0, partial.stdout);
+    assert.match(partial.stdout, /Cache restored from key: c-2 /);
+    assert.match(partial.stdout, /hit=false matched=c-2\./);
+    assert.match(partial.stdout, /restored c-2/);
+    // A miss on the primary key saves it at job end, as after a restore-keys match.
+    assert.match(partial.stdout, /Cache saved with key: c- /);
+
+    const exact = await run('c-1', 'other-');
+    assert.match(exact.stdout, /hit=true matched=c-1\./);
+    assert.match(exact.stdout, /restored c-1/);
+
+    const beforeRestoreKeys = await run('c', 'other-');
+    assert.match(beforeRestoreKeys.stdout, /hit=false matched=c-\./);
+    const viaRestoreKey = await run('x-', 'nothing-\nother-');
+    assert.match(viaRestoreKey.stdout, /hit=false matched=other-1\./);
+    const none = await run('d-', 'e-');
+    assert.match(none.stdout, /Cache not found for input keys: d-, e-/);
+    assert.match(none.stdout, /hit= matched=\./);
   } finally {
     p.cleanup();
   }

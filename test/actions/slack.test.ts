@@ -1,23 +1,12 @@
 /** The built-in Slack action posting to a local HTTP receiver, retrying after a 500, without showing the webhook. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { project } from './helpers.js';
+import { project, receiver } from './helpers.js';
 
 test('slack-github-action posts the payload to SLACK_WEBHOOK_URL, retries after a 500, and a refused message fails the step', async () => {
-  const bodies: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      bodies.push(`${req.url} ${body}`);
-      if (req.url === '/hook/bad') res.writeHead(404).end('no_service');
-      else res.writeHead(bodies.length === 1 ? 500 : 200).end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const server = await receiver((path, count) => (path === '/hook/bad' ? 404 : count === 1 ? 500 : 200));
+  const bodies = server.requests;
+  const base = `${server.base}/hook`;
   const p = project({
     '.github/workflows/ci.yml': `on: push
 jobs:

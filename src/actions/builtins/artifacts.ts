@@ -1,5 +1,6 @@
 /** actions/upload-artifact and actions/download-artifact on the run's artifacts in the data folder. */
 import { basename, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { NexusError } from '../../errors.js';
 import type { ActionStepContext, ActionStepOutcome } from '../../engine/action-host.js';
 import { ArtifactStore, type ArtifactRecord } from '../artifact-store.js';
@@ -52,8 +53,9 @@ export const downloadArtifact: Builtin = {
         say(ctx, `Artifact ${name} downloaded to ${dest} (${count} file(s))`);
       } else {
         const pattern = ctx.inputs.pattern?.trim();
-        const matcher = pattern ? new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`) : undefined;
-        const all = store.list(ctx.run.runId).filter((a) => !matcher || matcher.test(a.name));
+        // A glob over names, as download-artifact matches them (minimatch with its defaults).
+        const matches = pattern ? picomatch(pattern) : () => true;
+        const all = store.list(ctx.run.runId).filter((a) => matches(a.name));
         const merge = booleanInput(ctx, 'merge-multiple', false);
         for (const a of all) {
           const count = store.download(ctx.run.runId, a.name, merge ? dest : resolve(dest, basename(a.name)));

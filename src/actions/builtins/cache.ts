@@ -112,7 +112,8 @@ async function restoreStep(ctx: ActionStepContext, services: BuiltinServices): P
   const req = request(ctx);
   if (typeof req === 'string') return failed(req);
   const matched = await restoreCache(ctx, services, req, booleanInput(ctx, 'lookup-only', false));
-  const outputs = { 'cache-hit': String(matched === req.key), 'cache-primary-key': req.key, 'cache-matched-key': matched ?? '' };
+  // On a miss actions/cache leaves cache-hit unset (''), which workflows test with `if: steps.x.outputs.cache-hit`.
+  const outputs = { ...(matched ? { 'cache-hit': String(matched === req.key) } : {}), 'cache-primary-key': req.key, 'cache-matched-key': matched ?? '' };
   if (!matched && booleanInput(ctx, 'fail-on-cache-miss', false)) return failed(`Failed to restore cache entry. Exiting as fail-on-cache-miss is set. Input key: ${req.key}`, outputs);
   return { outcome: 'success', outputs, state: { CACHE_KEY: req.key, CACHE_RESULT: matched ?? '' } };
 }

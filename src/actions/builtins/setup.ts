@@ -1,9 +1,10 @@
 /**
  * actions/setup-node and actions/setup-python: pick the newest installed toolchain matching the
  * version spec, put it first on PATH, and with `cache:` restore the package manager's cache keyed
- * on the lock files (saved at the end of a successful job when the key missed).
+ * on the lock files (saved at the end of a successful job when the key missed). Keys, lock file
+ * lookups and `cache-hit` are each action's own (setup-node@v4, setup-python@v5).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { arch } from 'node:os';
 import type { ActionStepContext, ActionStepOutcome } from '../../engine/action-host.js';
@@ -24,6 +25,11 @@ interface SetupConfig {
   versionFileInput: string;
   outputs: (tc: Toolchain) => Record<string, string>;
   caches: Record<string, PackageCache>;
+  /** The hash of the lock files (`cache-dependency-path`, else the manager's), or why there is none. */
+  lockHash: (workspace: string, given: string[], lockFiles: string[]) => { hash: string } | { error: string };
+  key: (tc: Toolchain, manager: string, hash: string) => string;
+  /** What `cache-hit` says of the entry restored (or of none). */
+  hit: (matched: string | undefined, key: string) => boolean;
 }
 
 const home = (env: Record<string, string>) => env.HOME ?? '/root';
@@ -55,14 +61,12 @@ function setupBuiltin(config: SetupConfig): Builtin {
       if (!manager) return outcome;
       const cache = config.caches[manager];
       if (!cache) return failed(`cache: '${manager}' is not supported (supported: ${Object.keys(config.caches).join(', ')})`);
-      const patterns = listInput(ctx, 'cache-dependency-path');
-      const lockPatterns = patterns.length ? patterns : cache.lockFiles.map((f) => `**/${f}`);
-      const hash = hashFiles(ctx.paths.workspace, lockPatterns);
-      if (!hash) return failed(`Dependencies lock file is not found in ${ctx.paths.workspace}. Supported file patterns: ${lockPatterns.join(', ')}`);
-      const key = `setup-${config.kind}-Linux-${arch()}-${config.kind}-${chosen.version}-${manager}-${hash}`;
+      const lock = config.lockHash(ctx.paths.workspace, listInput(ctx, 'cache-dependency-path'), cache.lockFiles);
+      if ('error' in lock) return failed(lock.error);
+      const key = config.key(chosen, manager, lock.hash);
       const path = cache.path(ctx.env);
       const matched = await restoreCache(ctx, services, { key, restoreKeys: [], paths: [path] });
-      outcome.outputs!['cache-hit'] = String(matched === key);
+      outcome.outputs!['cache-hit'] = String(config.hit(matched, key));
       outcome.state = { CACHE_KEY: key, CACHE_RESULT: matched ?? '', CACHE_PATH: path };
       return outcome;
     },
@@ -86,10 +90,23 @@ export const setupNode = setupBuiltin({
   versionFileInput: 'node-version-file',
   outputs: (tc) => ({ 'node-version': `v${tc.version}` }),
   caches: {
-    npm: { path: (env) => env.npm_config_cache || join(home(env), '.npm'), lockFiles: ['package-lock.json', 'npm-shrinkwrap.json'] },
+    npm: { path: (env) => env.npm_config_cache || join(home(env), '.npm'), lockFiles: ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock'] },
     yarn: { path: (env) => env.YARN_CACHE_FOLDER || join(home(env), '.cache', 'yarn'), lockFiles: ['yarn.lock'] },
     pnpm: { path: (env) => env.PNPM_STORE_DIR || join(home(env), '.local', 'share', 'pnpm', 'store'), lockFiles: ['pnpm-lock.yaml'] },
   },
+  // setup-node looks for one lock file, and only at the workspace root: a monorepo names its own.
+  lockHash(workspace, given, lockFiles) {
+    if (given.length) {
+      const hash = hashFiles(workspace, given);
+      return hash ? { hash } : { error: 'Some specified paths were not resolved, unable to cache dependencies.' };
+    }
+    const root = readdirSync(workspace);
+    const found = lockFiles.find((f) => root.includes(f));
+    if (!found) return { error: `Dependencies lock file is not found in ${workspace}. Supported file patterns: ${lockFiles.toString()}` };
+    return { hash: hashFiles(workspace, [join(workspace, found)]) };
+  },
+  key: (_tc, manager, hash) => `node-cache-Linux-${arch()}-${manager}-${hash}`,
+  hit: (matched) => matched !== undefined,
 });
 
 export const setupPython = setupBuiltin({
@@ -99,8 +116,15 @@ export const setupPython = setupBuiltin({
   versionFileInput: 'python-version-file',
   outputs: (tc) => ({ 'python-version': tc.version, 'python-path': tc.executable }),
   caches: {
-    pip: { path: (env) => env.PIP_CACHE_DIR || join(home(env), '.cache', 'pip'), lockFiles: ['requirements*.txt', 'pyproject.toml'] },
-    pipenv: { path: (env) => join(home(env), '.local', 'share', 'virtualenvs'), lockFiles: ['Pipfile.lock'] },
-    poetry: { path: (env) => join(home(env), '.cache', 'pypoetry'), lockFiles: ['poetry.lock'] },
+    pip: { path: (env) => env.PIP_CACHE_DIR || join(home(env), '.cache', 'pip'), lockFiles: ['**/requirements.txt'] },
+    pipenv: { path: (env) => join(home(env), '.local', 'share', 'virtualenvs'), lockFiles: ['**/Pipfile.lock'] },
+    poetry: { path: (env) => join(home(env), '.cache', 'pypoetry'), lockFiles: ['**/poetry.lock'] },
   },
+  lockHash(workspace, given, lockFiles) {
+    const patterns = given.length ? given : lockFiles;
+    const hash = hashFiles(workspace, patterns);
+    return hash ? { hash } : { error: `No file in ${workspace} matched to [${patterns.join(',')}], make sure you have checked out the target repository` };
+  },
+  key: (tc, manager, hash) => `setup-python-Linux-${arch()}-python-${tc.version}-${manager}-${hash}`,
+  hit: (matched, key) => matched === key,
 });

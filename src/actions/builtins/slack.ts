@@ -23,7 +23,7 @@ export const slack: Builtin = {
     if (!text) return failed('Need a payload: set `payload` (JSON or YAML) or `payload-file-path`');
     let payload: unknown;
     try {
-      payload = parse(text);
+      payload = parsePayload(text);
     } catch (e) {
       return failed(`The payload is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -41,3 +41,12 @@ export const slack: Builtin = {
     return { outcome: 'success', outputs };
   },
 };
+
+/** JSON as @v1 reads it (which YAML may refuse, e.g. a repeated key: the last wins), else YAML as @v2 also takes. */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return parse(text);
+  }
+}
