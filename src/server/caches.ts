@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { CacheStore } from '../actions/cache-store.js';
+import { CacheStore, cacheCandidates } from '../actions/cache-store.js';
 import { NexusError } from '../errors.js';
-import type { CacheRow, Job } from '../store/types.js';
+import type { Job } from '../store/types.js';
 import type { ServerContext } from './context.js';
 
 /** GitHub's limit per repository, here per project and ref. */
@@ -27,19 +27,11 @@ async function scopesOf(ctx: ServerContext, job: Job): Promise<{ projectId: numb
 const storeFor = (ctx: ServerContext, projectId: number, scope: string): CacheStore =>
   new CacheStore(join(ctx.config.dataDir, 'caches', String(projectId), createHash('sha256').update(scope).digest('hex').slice(0, 16)), LIMIT_BYTES);
 
-/** The entries to try, best first: the exact key in each scope, then each restore key as a prefix, newest first. */
-function candidates(rows: CacheRow[], scopes: string[], key: string, restoreKeys: string[]): CacheRow[] {
-  const out: CacheRow[] = [];
-  for (const scope of scopes) out.push(...rows.filter((r) => r.scope === scope && r.key === key));
-  for (const prefix of restoreKeys) for (const scope of scopes) out.push(...rows.filter((r) => r.scope === scope && r.key.startsWith(prefix)));
-  return out;
-}
-
 /** The best entry the job may restore; undefined when none matches. */
 export async function lookupCache(ctx: ServerContext, job: Job, key: string, restoreKeys: string[], version: string): Promise<{ key: string; scope: string } | undefined> {
   const { projectId, scopes } = await scopesOf(ctx, job);
   const rows = await ctx.store.listCacheEntries(projectId, { scopes, version });
-  for (const row of candidates(rows, scopes, key, restoreKeys)) {
+  for (const row of cacheCandidates(rows, key, restoreKeys, scopes)) {
     if (!storeFor(ctx, projectId, row.scope).get(row.key, row.version)) {
       // Evicted from its folder since: the row goes too.
       await ctx.store.deleteCacheEntry(row.id);
