@@ -22,7 +22,7 @@ try {
   project.push({ '.github/workflows/log.yml': `name: log\non: [push]\njobs:\n  talk:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sleep 3; ${script(lines)}\n` });
   const runId = await until(async () => (await server.api<{ runs: { id: number }[] }>('/runs?project=latency')).runs[0]?.id, 'the run');
   const job = await until(async () => (await server.api<{ jobs: { id: number }[] }>(`/runs/${runId}`)).jobs[0], 'the job');
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   await page.addInitScript(() => {
     const seen: number[] = [];
     (window as unknown as { latencies: number[] }).latencies = seen;

@@ -68,7 +68,7 @@ try {
   const runId = await until(async () => (await server.api<{ runs: { id: number; status: string }[] }>('/runs?project=scale')).runs.find((r) => r.status === 'completed')?.id, 'the run', 180_000);
   const jobs = (await server.api<{ jobs: { id: number; key: string }[] }>(`/runs/${runId}`)).jobs;
   const measure = async (n: number) => {
-    const page = await signedInPage(browser, server, server.adminToken);
+    const page = await signedInPage(browser, server.adminToken);
     const id = jobs.find((j) => j.key === `log${n}`)!.id;
     const t0 = Date.now();
     await page.goto(`${server.url}/p/scale/runs/${runId}/jobs/${id}`);

@@ -12,7 +12,7 @@ import { ACTION_ROOT } from '@actions/workflow-parser/actions/action-constants';
 import { JSONObjectReader } from '@actions/workflow-parser/templates/json-object-reader';
 import { TemplateSchema } from '@actions/workflow-parser/templates/schema/index';
 import { TemplateContext, TemplateValidationErrors } from '@actions/workflow-parser/templates/template-context';
-import { NexusError, type Diagnostic } from '../errors.js';
+import { NexusError } from '../errors.js';
 import { positioned, toStepDef } from '../workflow/load.js';
 import type { StepDef } from '../workflow/model.js';
 import type { MappingToken, TemplateToken } from '../workflow/template.js';

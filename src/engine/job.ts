@@ -3,7 +3,7 @@
  * status functions, `continue-on-error`, timeouts, env precedence, outputs, post steps and
  * cancellation (`always()` steps still run).
  */
-import { mkdirSync, writeFileSync, existsSync, statSync, rmSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync, rmSync } from 'node:fs';
 import { overwriteFile } from './overwrite-file.js';
 import { killOrphans, lastPid, newTrackingId, TRACKING_VARIABLE } from './orphans.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -264,7 +264,7 @@ class JobExecution {
     this.runningIf = () => this.scope().evaluateBoolean(step.if);
     let outcome: ActionStepOutcome;
     try {
-      outcome = step.run ? await this.runScript(step, name) : await this.runAction(step, name);
+      outcome = step.run ? await this.runScript(step) : await this.runAction(step, name);
     } catch (e) {
       this.fail(step, name, started, e);
       return;
@@ -280,7 +280,7 @@ class JobExecution {
     this.finish(step, name, started, result, conclusion, outcome.outputs ?? {});
   }
 
-  private async runScript(step: StepDef, name: string): Promise<ActionStepOutcome> {
+  private async runScript(step: StepDef): Promise<ActionStepOutcome> {
     const stepEnv = evaluateStringMap(step.env, this.scope());
     const scope = this.scope(stepEnv);
     const defaults = this.runDefaults(scope);

@@ -85,7 +85,7 @@ core.setOutput('hash', count ? total.digest('hex') : '');
 };
 
 function workflow(): string {
-  const steps = CASES.map(([name, , lines], i) => `      - id: o${i}
+  const steps = CASES.map(([, , lines], i) => `      - id: o${i}
         uses: ./${ORACLE}
         with:
           patterns: ${JSON.stringify(lines)}

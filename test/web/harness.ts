@@ -110,7 +110,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A page signed in with `token` (the token goes into sessionStorage, as the sign-in form puts it). */
-export async function signedInPage(browser: Browser, server: WebServer, token: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+export async function signedInPage(browser: Browser, token: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ viewport });
   await context.addInitScript((t) => sessionStorage.setItem('nexus.token', t), token);
   return context.newPage();

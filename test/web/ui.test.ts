@@ -45,7 +45,7 @@ const marked = (page: Page) => page.evaluate(() => (window as unknown as { nexus
 
 test('a push makes a run appear and turn green without a reload', async () => {
   const project = await server.project('green');
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   await page.goto(`${server.url}/p/green`);
   await page.getByText('No runs yet').waitFor();
   await mark(page);
@@ -66,7 +66,7 @@ test('a log is followed live while the job runs', async () => {
   const project = await server.project('live');
   project.push(workflow('  ticker:\n    runs-on: ubuntu-latest\n    steps:\n      - run: for i in $(seq 1 30); do echo "tick $i"; sleep 0.1; done\n'));
   const { run, jobs } = await latestRun('live');
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   await page.goto(`${server.url}/p/live/runs/${run.id}/jobs/${jobs[0].id}`);
   await mark(page);
   await page.locator('.log-line', { hasText: /tick \d+$/ }).first().waitFor({ timeout: 30_000 });
@@ -89,7 +89,7 @@ test('a failing job turns red and shows its annotation, linked to its log line',
     ),
   );
   const { run } = await latestRun('red');
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   await page.goto(`${server.url}/p/red/runs/${run.id}`);
   await page
     .locator('[data-job="broken"][data-state="failure"]')
@@ -137,7 +137,7 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   assert.match(raw, /Type mismatch in app/);
   assert.match(raw, /::error file=src\/cov\.ts,line=2::coverage 50% too low\n/, 'the raw log says 50%, not 50%25');
   assert.equal(await page.locator('.log-line', { hasText: 'coverage 50% too low' }).count(), 1);
-  const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
+  const narrow = await signedInPage(browser, server.adminToken, { width: 390, height: 844 });
   await narrow.goto(page.url());
   await narrow.locator('.log-line.target').waitFor();
   assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth <= 390 + 1), 'no horizontal page scroll at 390 px');
@@ -155,7 +155,7 @@ test('a viewer token cannot cancel: the button is disabled and the API refuses',
   project.push(workflow('  slow:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sleep 30\n'));
   const { run } = await latestRun('guarded');
   const viewer = await server.token('viewer', 'vera');
-  const page = await signedInPage(browser, server, viewer);
+  const page = await signedInPage(browser, viewer);
   await page.goto(`${server.url}/p/guarded/runs/${run.id}`);
   const cancel = page.getByRole('button', { name: 'Cancel run' });
   await cancel.waitFor();
@@ -200,12 +200,12 @@ test('the Run workflow form is built from the declared inputs and dispatches wit
       'name: Release\non:\n  workflow_dispatch:\n    inputs:\n      level:\n        type: choice\n        options: [patch, minor, major]\n        description: Version bump\n' +
       '      dry:\n        type: boolean\n        description: Dry run\n      note:\n        required: true\n        description: Release note\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ inputs.level }} ${{ inputs.dry }} ${{ inputs.note }}"\n',
   });
-  const viewer = await signedInPage(browser, server, await server.token('viewer'));
+  const viewer = await signedInPage(browser, await server.token('viewer'));
   await viewer.goto(`${server.url}/p/dispatch/workflows`);
   await viewer.getByRole('button', { name: 'Run workflow' }).click();
   assert.equal(await viewer.getByRole('form', { name: 'Run Release' }).getByRole('button', { name: 'Run workflow' }).isDisabled(), true);
   await viewer.context().close();
-  const page = await signedInPage(browser, server, await server.token('developer', 'devon'));
+  const page = await signedInPage(browser, await server.token('developer', 'devon'));
   await page.goto(`${server.url}/p/dispatch/workflows`);
   await page.getByRole('button', { name: 'Run workflow' }).click();
   const form = page.getByRole('form', { name: 'Run Release' });
@@ -231,14 +231,14 @@ test('the workflows page lists the shared cache; a viewer cannot delete an entry
     workflow('  deps:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@v4\n        with:\n          path: deps\n          key: deps-${{ github.ref_name }}\n      - run: mkdir -p deps && echo hi > deps/x\n'),
   );
   await until(async () => (await server.api<{ caches: unknown[] }>('/projects/cached/caches')).caches.length, 'the cache entry to be saved', 60_000);
-  const viewer = await signedInPage(browser, server, await server.token('viewer'));
+  const viewer = await signedInPage(browser, await server.token('viewer'));
   await viewer.goto(`${server.url}/p/cached/workflows`);
   const row = viewer.locator('[data-testid="caches"] tr[data-cache="deps-main"]');
   await row.waitFor();
   assert.match(await row.innerText(), /deps-main\s+main\s+\d+(\.\d)? (B|KB)/);
   assert.equal(await row.getByRole('button', { name: 'Delete cache deps-main' }).isDisabled(), true);
   await viewer.context().close();
-  const page = await signedInPage(browser, server, await server.token('developer'));
+  const page = await signedInPage(browser, await server.token('developer'));
   await page.goto(`${server.url}/p/cached/workflows`);
   await page.getByRole('button', { name: 'Delete cache deps-main' }).click();
   await page.getByText('No cache entries yet').waitFor();
@@ -247,7 +247,7 @@ test('the workflows page lists the shared cache; a viewer cannot delete an entry
 });
 
 test('the cost page charts minutes per month and per workflow from recorded jobs', async () => {
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   await page.goto(`${server.url}/cost`);
   await page.locator('[data-testid="cost-table"] tbody tr').first().waitFor();
   const month = new Date().toISOString().slice(0, 7);
@@ -272,7 +272,7 @@ test('the deployments page lists environments with their protection rules from t
       'teams:\n  release-managers: [lead]\nenvironments:\n  staging:\n    url: http://127.0.0.1:9/staging\n    deployment-branches: { branches: [main] }\n' +
       '  production:\n    reviewers: [team:release-managers]\n    prevent-self-review: true\n    wait-timer: 5m\n',
   });
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   await page.goto(`${server.url}/p/envs/deployments`);
   const production = page.locator('[data-env="production"]');
   await production.waitFor();
@@ -316,7 +316,7 @@ test('a step summary with <script> and an onerror image renders as text: nothing
     return j.job.status === 'completed' ? j : null;
   }, 'the report job to finish', 60_000);
   assert.match(job.summary ?? '', /<script>window\.nexusInjected = 1; alert\(1\)<\/script>/, 'the API returns the summary as the step wrote it');
-  const page = await signedInPage(browser, server, server.adminToken);
+  const page = await signedInPage(browser, server.adminToken);
   const dialogs: string[] = [];
   page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
   await page.goto(`${server.url}/p/summary/runs/${run.id}/jobs/${jobs[0].id}`);
@@ -348,7 +348,7 @@ test('a pending production deployment waits for approval, is approved from the p
   const [viewer, bob, alice] = await Promise.all([server.token('viewer', 'vera'), server.token('developer', 'bob'), server.token('developer', 'alice')]);
 
   // A viewer sees the request with its buttons disabled, and the API refuses the same call.
-  const viewing = await signedInPage(browser, server, viewer);
+  const viewing = await signedInPage(browser, viewer);
   await viewing.goto(`${server.url}/p/gated/deployments`);
   const card = viewing.locator('[data-approval="production"]');
   await card.waitFor({ timeout: 15_000 });
@@ -370,7 +370,7 @@ test('a pending production deployment waits for approval, is approved from the p
   assert.match(await refused.text(), /not a required reviewer/);
 
   // The reviewer approves from the page; the job runs and the review is recorded.
-  const page = await signedInPage(browser, server, alice);
+  const page = await signedInPage(browser, alice);
   await page.goto(`${server.url}/p/gated/deployments`);
   const mine = page.locator('[data-approval="production"]');
   await mine.getByRole('button', { name: 'Approve and deploy' }).waitFor();
@@ -409,7 +409,7 @@ test('a pending production deployment waits for approval, is approved from the p
 });
 
 test('the cost, deployments and workflows pages fit a 390 px screen', async () => {
-  const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
+  const narrow = await signedInPage(browser, server.adminToken, { width: 390, height: 844 });
   for (const [path, ready, name] of [
     ['/cost', '[data-testid="cost-table"] tbody tr', 'cost-390'],
     ['/p/envs/deployments', '[data-env="production"]', 'deployments-390'],
