@@ -15,7 +15,7 @@ import { evaluateString, evaluateStringMap, evaluateToken, type TemplateToken } 
 import type { ActionHost, ActionStepContext, ActionStepOutcome, PreparedAction, RepositorySource, SharedCache } from './action-host.js';
 import { githubContext, runnerContext, runnerEnvironment, type JobPaths, type RunInfo } from './github-context.js';
 import { hashFiles } from './hash-files.js';
-import { DEFAULT_JOB_TIMEOUT_MINUTES, timeoutMinutes } from './job-settings.js';
+import { DEFAULT_JOB_TIMEOUT_MINUTES, jobSettings, timeoutMinutes } from './job-settings.js';
 import type { Masker } from './masker.js';
 import type { Annotation, Conclusion, JobResult, StepResult } from './results.js';
 import { resolveShell } from './shell.js';
@@ -346,6 +346,7 @@ class JobExecution {
       secrets: this.env.secrets,
       dataDir: this.env.dataDir,
       approver: this.env.approver,
+      environment: jobSettings(this.instance.job, this.base).environment?.name,
       repository: this.env.repository,
       sharedCache: this.env.sharedCache,
     };
