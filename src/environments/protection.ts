@@ -128,7 +128,7 @@ export function gateState(env: EnvironmentConfig, teams: EnvironmentsFile['teams
   if (review?.decision === 'rejected') return { state: 'rejected', reason: `rejected by ${review.actor}${review.comment ? `: ${review.comment}` : ''}`, review };
   if (needsReview && !review) {
     const expires = approvalExpiresAt(env, gate.requestedAt);
-    if (now >= expires) return { state: 'expired', reason: `no review within ${Math.round(env.protection.approvalExpiryMs / 60_000)} minutes; the approval request expired at ${expires.toISOString()}` };
+    if (now >= expires) return { state: 'expired', reason: `no review within ${formatDuration(env.protection.approvalExpiryMs)}; the approval request expired at ${expires.toISOString()}` };
     return { state: 'waiting', reason: `waiting for a review by one of the required reviewers of '${env.name}'` };
   }
   const timerEnds = waitTimerEndsAt(env, gate.requestedAt);
