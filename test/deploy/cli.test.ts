@@ -161,8 +161,8 @@ test('production waits for a reviewer: non-reviewers and the author are refused,
     assert.match(ok.stdout, /approved deploy-web-\w+ for 'production' as alice at .*: ship it/);
     const done = await running;
     assert.equal(done.code, 0, done.stderr);
-    assert.match(done.stdout, /needs a review: nexus approve deploy-web-\w+ --env production/);
-    assert.match(done.stdout, /approved by alice/);
+    assert.match(done.stdout, /waiting for a review of 'production' by one of alice, bob \(not bob, who triggered it\): nexus approve deploy-web-\w+ --env production/);
+    assert.match(done.stdout, /deployment to 'production' approved by alice: ship it\n/);
     const show = await nexus('deployments', '--show', '1');
     assert.match(show.stdout, /created by bob at .*, approved by alice/);
     const again = await nexus('approve', run, '--env', 'production', '--as', 'alice');
@@ -191,7 +191,7 @@ test('a wait timer holds the deployment until it ends', async () => {
     const started = Date.now();
     const r = await nexus('deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /waiting: wait timer of 'staging' runs until/);
+    assert.match(r.stdout, /wait timer of 'staging' \(1\.5s\) holds the deployment until/);
     assert.ok(Date.now() - started >= 1500);
   });
 });

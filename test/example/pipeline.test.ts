@@ -50,7 +50,7 @@ test('the Nexus pipeline runs all seven stages green, then the security scan rep
   execFileSync('bash', [join(repoRoot, 'examples/nexus/scripts/as-repository.sh'), project], { stdio: 'ignore' });
 
   const run = await runNexus(
-    ['run', 'push', '--approve', 'production', '--data', data, '--json', join(work.dir, 'ci.json'), '-s', `SLACK_WEBHOOK_URL=${slack.url}`],
+    ['run', 'push', '--approve', 'production', '--as', 'engineering-lead', '--data', data, '--json', join(work.dir, 'ci.json'), '-s', `SLACK_WEBHOOK_URL=${slack.url}`],
     { cwd: project, timeoutMs: 35 * MINUTES },
   );
   assert.equal(run.code, 0, run.stdout.slice(-6000) + run.stderr);
@@ -85,7 +85,10 @@ test('the Nexus pipeline runs all seven stages green, then the security scan rep
   assert.equal(deployments.code, 0, deployments.stderr);
   const records = JSON.parse(deployments.stdout) as { service: string; creator: string; approver?: string }[];
   assert.deepEqual(records.map((d) => d.service).sort(), ['bmad', 'execution', 'frontend', 'orchestration', 'voice']);
-  for (const d of records) assert.ok(d.approver && d.approver === d.creator, `${d.service}: approved with --approve by whoever ran it, and recorded so (${d.approver})`);
+  for (const d of records) {
+    assert.equal(d.approver, 'engineering-lead', `${d.service}: approved by the release manager who ran --approve, and recorded so`);
+    assert.notEqual(d.creator, d.approver, `${d.service}: production prevents self-review, so whoever pushed did not approve`);
+  }
 
   // The weekly scan: the secret scans run and upload SARIF; npm audit's refusal is reported as a step failure.
   const scan = await runNexus(
