@@ -113,7 +113,7 @@ export async function runDaemon(dataDir: string, log: (line: string) => void = (
       } else if (req.url === '/rollback') {
         const call = body as RollbackCall;
         const key = { environment: call.environment, service: call.service };
-        if (call.previewOnly) send({ type: 'plan', plan: await supervisor.releases.planRollback(key, call.to) });
+        if (call.previewOnly) send({ type: 'plan', plan: await supervisor.releases.planRollback(key, call.to, Object.keys(call.secrets ?? {})) });
         else send({ type: 'outcome', outcome: await supervisor.releases.rollback(key, call.to, call.actor, { ...call, log: (line) => send({ type: 'log', line }) }) });
       } else if (req.url === '/status') {
         const services = [];

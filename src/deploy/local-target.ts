@@ -157,10 +157,17 @@ export class LocalTarget implements DeploymentProvider {
     }
   }
 
+  missingSecrets(spec: RevisionSpec, given: string[]): string[] {
+    const held = this.secrets.get(`${keyOf(spec)}#${spec.revision}`) ?? {};
+    return (spec.secretNames ?? []).filter((n) => !(n in held) && !given.includes(n));
+  }
+
   async startRevision(spec: RevisionSpec, secrets?: Record<string, string>): Promise<RevisionInfo> {
     const e = this.entry(spec);
     const port = await freePort();
-    if (secrets && Object.keys(secrets).length) this.secrets.set(`${keyOf(spec)}#${spec.revision}`, secrets);
+    const key = `${keyOf(spec)}#${spec.revision}`;
+    // Values given now complete (or renew) those held since the revision first started.
+    if (secrets && Object.keys(secrets).length) this.secrets.set(key, { ...this.secrets.get(key), ...secrets });
     let pid: number | undefined;
     try {
       pid = this.launch(spec, port);

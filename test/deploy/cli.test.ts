@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
@@ -194,4 +196,46 @@ test('a wait timer holds the deployment until it ends', async () => {
     assert.match(r.stdout, /wait timer of 'staging' \(1\.5s\) holds the deployment until/);
     assert.ok(Date.now() - started >= 1500);
   });
+});
+
+test('a rollback that cannot restart its revision fails cleanly: previewed with a warning, recorded as failure, announced', async () => {
+  const received: { event: string; deployment: number; reason: string }[] = [];
+  const hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  try {
+    await withRepo(`environments:\n  staging:\n    secrets: [TOKEN]\n    notifications:\n      - webhook: { url: ${url} }\n        events: [deploy_failed]\n`, async (dir) => {
+      const nexus = (env: NodeJS.ProcessEnv, ...a: string[]) => runNexus(a, { cwd: dir, env: { NEXUS_ACTOR: '', ...env } });
+      const token = { TOKEN: 'tok-rollback-5ecret' };
+      for (let i = 0; i < 2; i++) assert.equal((await nexus(token, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK)).code, 0);
+      await (await DeployDaemonClient.find(join(dir, '.nexus')))!.shutdown(false);
+
+      const preview = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--dry-run');
+      assert.equal(preview.code, 0, preview.stderr);
+      assert.match(preview.stderr, /warning: revision 1 needs secret TOKEN to start, which the deploy daemon does not hold \(secret values are never stored, so a restarted daemon has none\) and this rollback does not bring: set it where nexus rollback runs, or the rollback fails/);
+      const failed = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--yes');
+      assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+      assert.match(failed.stdout, /deployment #3 \(rollback\) failure: revision 1 could not start \(revision 1 of web needs secrets TOKEN, which this supervisor does not hold .*\); revision 2 keeps serving/);
+      const record = JSON.parse((await nexus({}, 'deployments', '--show', '3', '--json')).stdout);
+      assert.deepEqual(record.statuses.map((s: { state: string }) => s.state), ['queued', 'in_progress', 'failure']);
+      const live = await nexus({}, 'deployments', '--live');
+      assert.match(live.stdout, /staging\s+web\s+\S+\s+2\s+2:live 1:stopped/, 'the live revision keeps serving');
+      for (let i = 0; i < 100 && !received.length; i++) await sleep(50);
+      assert.deepEqual(received.map((e) => [e.event, e.deployment]), [['deploy_failed', 3]]);
+
+      const ok = await nexus(token, 'rollback', 'web', '--env', 'staging', '--to', '1', '--yes');
+      assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      assert.match(ok.stdout, /deployment #4 \(rollback\) success: revision 1 is live/);
+      assert.doesNotMatch(preview.stdout + preview.stderr + failed.stdout + failed.stderr + ok.stdout, /tok-rollback-5ecret/);
+    });
+  } finally {
+    await new Promise((r) => hook.close(r));
+  }
 });
