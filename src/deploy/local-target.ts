@@ -75,7 +75,7 @@ export class LocalTarget implements DeploymentProvider {
   private readonly watcher: NodeJS.Timeout;
   private restoring = false;
 
-  constructor(private readonly dataDir: string, private readonly options: { metricsRetainMs?: number; log?: (line: string) => void } = {}) {
+  constructor(private readonly dataDir: string, private readonly options: { log?: (line: string) => void } = {}) {
     this.statePath = join(dataDir, 'deploy', 'local-target.json');
     this.watcher = setInterval(() => this.restartExited(), RESTART_INTERVAL_MS);
     this.watcher.unref();
@@ -139,7 +139,7 @@ export class LocalTarget implements DeploymentProvider {
       throw new NexusError('PORT_CONFLICT', `${key.service} in '${key.environment}' already serves on port ${e.proxyPort}, not ${preferredPort}`, { exitCode: 2 });
     }
     if (!e) {
-      const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
+      const proxy = new RevisionProxy();
       const port = await this.listen(proxy, preferredPort ?? 0, key);
       e = { ...key, proxyPort: port, revisions: [] };
       this.services.set(keyOf(key), e);
@@ -267,7 +267,7 @@ export class LocalTarget implements DeploymentProvider {
   private async adopt(notes: string[]): Promise<void> {
     const state = readJson<StateFile>(this.statePath);
     for (const e of state?.services ?? []) {
-      const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
+      const proxy = new RevisionProxy();
       await this.listen(proxy, e.proxyPort, e);
       this.services.set(keyOf(e), e);
       this.proxies.set(keyOf(e), proxy);

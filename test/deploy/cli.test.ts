@@ -111,6 +111,9 @@ test('a bad flag names itself and exits 2', async () => {
     const bad = await nexus('deploy', 'web', '--env', 'staging', '--command', 'x', '--max-error-rate', 'lots');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--max-error-rate "lots": expected a percentage/);
+    const long = await nexus('deploy', 'web', '--env', 'staging', '--command', 'x', '--window', '2h');
+    assert.equal(long.code, 2);
+    assert.match(long.stderr, /--window "2h": expected a duration such as 500ms, 30s or 5m up to 1h/);
     const missing = await nexus('deploy', 'web', '--env', 'staging');
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--command is required/);
