@@ -58,7 +58,8 @@ export interface RollbackPlan extends ServiceKey {
   warnings: string[];
 }
 
-const MEASUREMENTS_KEPT = 120;
+/** Samples per analysis: taken every evaluation, or spread evenly when the analysis is longer than that many. */
+const MEASUREMENTS = 300;
 const STARTUP_PROBE_MS = 100;
 
 /** What holds a service: a release or a rollback; a release past its switch can be cut short. */
@@ -245,6 +246,8 @@ export class BlueGreen {
     let lastSaved = 0;
     let figures: AnalysisFigures = record.figures;
     const measurements = [...record.measurements];
+    // The record's samples span the whole analysis (a resumed one continues at the same pace).
+    const sampleEveryMs = Math.max(s.evaluateEveryMs, (endsAt - since) / MEASUREMENTS);
     for (;;) {
       const now = Date.now();
       if (now - lastProbe >= s.probeIntervalMs) {
@@ -256,10 +259,9 @@ export class BlueGreen {
       if (hasEnoughTraffic(s, figures)) judged = true;
       const breach = findBreach(s, figures);
       const finished = Date.now() >= endsAt || !!cut?.aborted;
-      if (breach || finished || now - lastSaved >= 1000) {
+      if (breach || finished || now - lastSaved >= sampleEveryMs) {
         lastSaved = now;
         measurements.push({ at: new Date().toISOString(), ...figures });
-        if (measurements.length > MEASUREMENTS_KEPT) measurements.shift();
         await repo.update(id, { analysis: { ...record, figures, measurements } });
       }
       const current = { ...record, figures, measurements };
