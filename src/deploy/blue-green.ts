@@ -243,6 +243,7 @@ export class BlueGreen {
     let consecutive = 0;
     let judged = false;
     let lastProbe = 0;
+    let lastSampled = 0;
     let lastSaved = 0;
     let figures: AnalysisFigures = record.figures;
     const measurements = [...record.measurements];
@@ -259,9 +260,14 @@ export class BlueGreen {
       if (hasEnoughTraffic(s, figures)) judged = true;
       const breach = findBreach(s, figures);
       const finished = Date.now() >= endsAt || !!cut?.aborted;
-      if (breach || finished || now - lastSaved >= sampleEveryMs) {
-        lastSaved = now;
+      const last = breach || finished;
+      if (last || now - lastSampled >= sampleEveryMs) {
+        lastSampled = now;
         measurements.push({ at: new Date().toISOString(), ...figures });
+      }
+      // The record on disk follows at most once a second: a fast evaluation pace need not rewrite it each time.
+      if (last || now - lastSaved >= 1000) {
+        lastSaved = now;
         await repo.update(id, { analysis: { ...record, figures, measurements } });
       }
       const current = { ...record, figures, measurements };

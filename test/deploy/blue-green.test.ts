@@ -128,12 +128,13 @@ test('three consecutive failed health probes roll back', async () => {
 test('the recorded measurements span the whole analysis, however long, in a bounded number of samples', async () => {
   await withLiveService(async ({ supervisor, dataDir, first }) => {
     const load = requestLoop(first.serviceUrl, 2);
-    // 800 evaluations (4 s at 5 ms) are more than 300 samples: they thin out to cover it all, not just the end.
+    // Up to 800 evaluations (4 s at 5 ms) are more than 300 samples: they thin out to cover it all, not just the end.
+    // (One a second, as before, would be 5; a loaded machine evaluates less often than every 5 ms.)
     const release = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 4000, rollbackWindowMs: 0, evaluateEveryMs: 5 } }));
     await load.stop();
     const a = release.deployment.analysis!;
     assert.equal(a.verdict, 'passed');
-    assert.ok(a.measurements.length >= 200 && a.measurements.length <= 302, `${a.measurements.length} samples`);
+    assert.ok(a.measurements.length >= 100 && a.measurements.length <= 302, `${a.measurements.length} samples`);
     assert.ok(Date.parse(a.measurements[0].at) - Date.parse(a.startedAt) < 200, 'from the switch');
     assert.ok(Date.parse(a.endsAt) - Date.parse(a.measurements.at(-1)!.at) < 200, 'to the end');
     assert.equal(a.measurements.at(-1)!.requests, a.figures.requests, 'the last sample is the concluding figures');
