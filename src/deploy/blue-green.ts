@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NexusError } from '../errors.js';
 import type { AlertEvent } from '../alerts/events.js';
-import type { Notifier, ResolvedTarget } from '../alerts/notifier.js';
+import { secretValues, type Notifier, type ResolvedTarget } from '../alerts/notifier.js';
 import { closingVerdict, figuresFrom, findBreach, hasEnoughTraffic, type AnalysisSettings, type Breach } from './analysis.js';
 import { artifactDigest, installArtifact } from './artifact.js';
+import { forgetTargets, keepTargets, type Handover } from './handover.js';
 import type { DeploymentProvider, RevisionInfo, RevisionSpec, ServiceKey } from './provider.js';
 import { currentState, type AnalysisFigures, type AnalysisRecord, type DeploymentRecord } from './records.js';
 import type { DeploymentRepository } from './repository.js';
@@ -73,6 +74,8 @@ interface Claim {
 
 export class BlueGreen {
   private readonly busy = new Map<string, Claim>();
+  /** The notification targets of each release under analysis, by deployment id (for a daemon that takes over). */
+  private readonly analysing = new Map<number, ResolvedTarget[]>();
 
   constructor(private readonly o: { dataDir: string; provider: DeploymentProvider; repo: DeploymentRepository; notifier: Notifier }) {}
 
@@ -187,6 +190,8 @@ export class BlueGreen {
         figures: figuresFrom(provider.traffic(key, rev, s.windowMs, switchedAt), 0),
         measurements: [],
       };
+      // Whenever a record says `analysing`, a restarted daemon finds where to announce its conclusion.
+      keepTargets(this.o.dataDir, record.id, req.notifications);
       await repo.update(record.id, { analysis });
       const switched = await repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
       log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
@@ -201,6 +206,21 @@ export class BlueGreen {
 
   /** Runs the analysis of a switched release to its end and concludes it; also resumes one after a restart. */
   async analyseAndConclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string, cut?: AbortSignal): Promise<DeployOutcome> {
+    this.analysing.set(record.id, targets);
+    try {
+      return await this.conclude(record, targets, log, serviceUrl, cut);
+    } finally {
+      this.analysing.delete(record.id);
+      forgetTargets(this.o.dataDir, record.id);
+    }
+  }
+
+  /** The secret values the notification targets of each release under analysis need, for the daemon replacing this one. */
+  notificationSecrets(): Handover['notifications'] {
+    return Object.fromEntries([...this.analysing].map(([id, targets]) => [String(id), secretValues(targets)]));
+  }
+
+  private async conclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string, cut?: AbortSignal): Promise<DeployOutcome> {
     const { provider, repo, notifier } = this.o;
     const key: ServiceKey = { environment: record.environment, service: record.service };
     const analysis = record.analysis!;

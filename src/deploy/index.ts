@@ -74,6 +74,7 @@ export async function deployAction(inputs: Record<string, string | undefined>, c
       return { outputs: {}, conclusion: 'failure' };
     }
     const settings = parseReleaseSettings((n) => inputs[n], label);
+    const secret = (name: string) => context.secrets?.[name] ?? process.env[name];
     const request = buildDeployRequest(settings, {
       service,
       environment,
@@ -84,10 +85,10 @@ export async function deployAction(inputs: Record<string, string | undefined>, c
       runId: context.runId,
       actor: context.actor,
       approver: context.approver,
-      secret: (name) => context.secrets?.[name] ?? process.env[name],
+      secret,
       warn: (m) => context.log(`warning: ${m}`),
     }, label);
-    const daemon = await DeployDaemonClient.connect(context.dataDir);
+    const daemon = await DeployDaemonClient.connect(context.dataDir, { environment, secret });
     const { outcome, switched } = await daemon.deploy(request, settings.waitFor, { log: context.log, signal: context.signal });
     const record = outcome?.deployment ?? switched!.deployment;
     const state = record.statuses[record.statuses.length - 1].state;

@@ -157,6 +157,16 @@ export class LocalTarget implements DeploymentProvider {
     }
   }
 
+  /** The secret values held per revision (`ENV/SERVICE#REV`), for the daemon replacing this one. */
+  heldSecrets(): Record<string, Record<string, string>> {
+    return Object.fromEntries(this.secrets);
+  }
+
+  /** Takes over the secret values a replaced daemon held, before `restore` may need them. */
+  hold(secrets: Record<string, Record<string, string>>): void {
+    for (const [key, values] of Object.entries(secrets)) this.secrets.set(key, { ...this.secrets.get(key), ...values });
+  }
+
   missingSecrets(spec: RevisionSpec, given: string[]): string[] {
     const held = this.secrets.get(`${keyOf(spec)}#${spec.revision}`) ?? {};
     return (spec.secretNames ?? []).filter((n) => !(n in held) && !given.includes(n));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -218,6 +219,11 @@ test('a rollback that cannot restart its revision fails cleanly: previewed with 
       const nexus = (env: NodeJS.ProcessEnv, ...a: string[]) => runNexus(a, { cwd: dir, env: { NEXUS_ACTOR: '', ...env } });
       const token = { TOKEN: 'tok-rollback-5ecret' };
       for (let i = 0; i < 2; i++) assert.equal((await nexus(token, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK)).code, 0);
+      const infoPath = join(dir, '.nexus/deploy/daemon.json');
+      writeFileSync(infoPath, JSON.stringify({ ...JSON.parse(readFileSync(infoPath, 'utf8')), build: 'an older build' }));
+      const upgraded = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--dry-run');
+      assert.equal(upgraded.code, 0, upgraded.stderr);
+      assert.doesNotMatch(upgraded.stderr, /needs secret/, 'the replaced daemon handed revision 1\'s secret over');
       await (await DeployDaemonClient.find(join(dir, '.nexus')))!.shutdown(false);
 
       const preview = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--dry-run');
@@ -237,6 +243,63 @@ test('a rollback that cannot restart its revision fails cleanly: previewed with 
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
       assert.match(ok.stdout, /deployment #4 \(rollback\) success: revision 1 is live/);
       assert.doesNotMatch(preview.stdout + preview.stderr + failed.stdout + failed.stderr + ok.stdout, /tok-rollback-5ecret/);
+    });
+  } finally {
+    await new Promise((r) => hook.close(r));
+  }
+});
+
+test('a release resumed by a new daemon announces its conclusion: after a crash with the secrets its client brings, after an upgrade with those the old daemon hands over', async () => {
+  const received: { event: string; deployment: number; rule?: string; signature?: string; body: string }[] = [];
+  const hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ ...JSON.parse(body), signature: req.headers['x-nexus-signature-256'], body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const secrets = { HOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook-s3cret-path`, HOOK_KEY: 'hook-k3y-value' };
+  const signed = (body: string) => `sha256=${createHmac('sha256', secrets.HOOK_KEY).update(body).digest('hex')}`;
+  const heard = async (event: string, deployment: number) => {
+    for (let i = 0; i < 200 && !received.some((r) => r.event === event && r.deployment === deployment); i++) await sleep(50);
+    return received.find((r) => r.event === event && r.deployment === deployment);
+  };
+  try {
+    await withRepo('environments:\n  staging:\n    notifications:\n      - webhook: { url-secret: HOOK_URL, signing-secret: HOOK_KEY }\n        events: [deploy_succeeded, deploy_rolled_back]\n', async (dir) => {
+      const dataDir = join(dir, '.nexus');
+      const nexus = (env: NodeJS.ProcessEnv, ...a: string[]) => runNexus(a, { cwd: dir, env: { NEXUS_ACTOR: '', ...env } });
+      const daemonPid = () => JSON.parse(readFileSync(join(dataDir, 'deploy/daemon.json'), 'utf8')).pid as number;
+      assert.equal((await nexus(secrets, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK)).code, 0);
+      assert.ok(await heard('deploy_succeeded', 1));
+
+      // Revision 2 answers its health check a few times, then fails: the breach comes after the crash.
+      const breaking = await nexus(secrets, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand('--healthy-probes 5'), '--wait', 'switch', '--analysis-duration', '8s', '--rollback-window', '0s', '--probe-interval', '300ms');
+      assert.equal(breaking.code, 0, breaking.stderr);
+      process.kill(daemonPid(), 'SIGKILL');
+      const kept = readFileSync(join(dataDir, 'deploy/notify/2.json'), 'utf8');
+      assert.match(kept, /"urlSecret": "HOOK_URL"/, 'the targets are kept by secret name');
+      assert.equal((await nexus(secrets, 'rollback', 'web', '--env', 'staging', '--dry-run')).code, 0, 'a client with the secrets starts the next daemon');
+      const rolledBack = await heard('deploy_rolled_back', 2);
+      assert.ok(rolledBack, 'the breach found by the resumed analysis is announced');
+      assert.equal(rolledBack.rule, 'health');
+      assert.equal(rolledBack.signature, signed(rolledBack.body));
+
+      const third = await nexus(secrets, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), '--wait', 'switch', '--analysis-duration', '2s', '--rollback-window', '0s', '--probe-interval', '100ms');
+      assert.equal(third.code, 0, third.stderr);
+      const infoPath = join(dataDir, 'deploy/daemon.json');
+      const old = JSON.parse(readFileSync(infoPath, 'utf8'));
+      writeFileSync(infoPath, JSON.stringify({ ...old, build: 'an older build' }));
+      assert.equal((await nexus({}, 'rollback', 'web', '--env', 'staging', '--dry-run')).code, 0, 'a client without the secrets replaces the daemon');
+      assert.notEqual(daemonPid(), old.pid);
+      const succeeded = await heard('deploy_succeeded', 4);
+      assert.ok(succeeded, 'the old daemon handed the secrets over');
+      assert.equal(succeeded.signature, signed(succeeded.body));
+      assert.equal(existsSync(join(dataDir, 'deploy/notify/4.json')), false, 'a concluded release keeps no targets');
+
+      const stored = spawnSync('grep', ['-rlE', 'hook-k3y-value|s3cret-path', dataDir], { encoding: 'utf8' });
+      assert.equal(stored.status, 1, `no stored file holds a secret: ${stored.stdout}`);
     });
   } finally {
     await new Promise((r) => hook.close(r));

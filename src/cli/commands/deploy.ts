@@ -62,7 +62,7 @@ here when --as is a reviewer who may approve) and the timer has run out.`,
       }
     }
 
-    const daemon = await DeployDaemonClient.connect(dataDir);
+    const daemon = await DeployDaemonClient.connect(dataDir, { environment: env.name, secret: (n) => io.env[n] });
     const { outcome, switched } = await daemon.deploy(request, settings.waitFor, { log: say });
     if (!outcome) {
       say(`deployment #${switched!.deployment.id}: traffic on revision ${switched!.deployment.revision} at ${switched!.serviceUrl}; analysis continues in the deploy daemon ('nexus deployments' shows the result)`);
