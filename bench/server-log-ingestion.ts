@@ -25,8 +25,8 @@ async function baseline(): Promise<number> {
   const p = await store.createProject('p');
   await store.createRun({ projectId: p.id, workflowPath: 'w', workflowName: 'w', event: 'push', ref: 'r', sha: 's', payload: {}, inputs: {}, actor: 'a', status: 'in_progress', plan: {},
     jobs: [{ key: 'j', jobId: 'j', name: 'j', needs: [], runsOn: ['x'], plan: {}, status: 'queued', timeoutMs: 3_600_000 }] });
-  const job = (await store.claimJob({ id: 1, labels: ['x'] }, 60_000))!;
-  const lease = { jobId: job.id, attempt: job.attempt, leaseToken: job.leaseToken };
+  const job = (await store.claimJob({ id: 1, labels: ['x'], tokenId: 1, projects: null }, 60_000))!;
+  const lease = { jobId: job.id, attempt: job.attempt, leaseToken: job.leaseToken, owner: 1 };
   await store.ackJob(lease, 600_000);
   const chunk = Array.from({ length: 2600 }, () => LINE).join('\n');
   const chunks = Math.ceil((MB_PER_JOB * 1024 * 1024) / chunk.length);

@@ -49,8 +49,8 @@ async function storeBaseline(): Promise<number> {
     }
     const t = performance.now();
     for (let i = 0; i < n; i++) {
-      const job = (await store.claimJob({ id: 1, labels: ['x'] }, 5000))!;
-      const lease = { jobId: job.id, attempt: job.attempt, leaseToken: job.leaseToken };
+      const job = (await store.claimJob({ id: 1, labels: ['x'], tokenId: 1, projects: null }, 5000))!;
+      const lease = { jobId: job.id, attempt: job.attempt, leaseToken: job.leaseToken, owner: 1 };
       await store.ackJob(lease, 5000);
       await store.finishJob(lease, { conclusion: 'success' });
     }

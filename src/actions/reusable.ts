@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { NexusError } from '../errors.js';
+import { formatDiagnostic, NexusError, type Diagnostic } from '../errors.js';
 import { runWorkflow, type RunObserver, type RunOptions, type WorkflowCallRequest, type WorkflowCallResult } from '../engine/run.js';
 import { resultWithoutSteps } from '../engine/job-start.js';
 import type { JobResult } from '../engine/results.js';
@@ -18,8 +18,8 @@ import type { WorkflowDef } from '../workflow/model.js';
 import { evaluateStringMap, evaluateToken, stringify, type TemplateToken } from '../workflow/template.js';
 import { ActionStore, defaultActionStore } from './store.js';
 
-/** GitHub's limit: a top-level workflow and three levels of called workflows. */
-export const MAX_CALL_DEPTH = 4;
+/** GitHub's limit on github.com: the top-level caller and up to nine levels of called workflows. */
+export const MAX_CALL_DEPTH = 10;
 
 export interface WorkflowCallerOptions {
   /** The repository root: `./.github/workflows/x.yml` is read from here. */
@@ -31,28 +31,38 @@ export interface WorkflowCallerOptions {
 /**
  * Loads the workflows a plan's jobs call (and those they call, to the nesting limit) and attaches
  * their plans, so a listing can show `caller / called`; one that cannot be loaded stays unexpanded.
+ * Returns the calls that go deeper than GitHub allows, at the calling job: GitHub refuses such a run.
  */
-export async function planCalls(plan: Plan, options: WorkflowCallerOptions, depth = 1): Promise<void> {
+export async function planCalls(plan: Plan, options: WorkflowCallerOptions, depth = 1): Promise<Diagnostic[]> {
   const store = new ActionStore(options.actionCache ? resolve(options.actionCache) : defaultActionStore(options.env ?? process.env));
+  const problems = new Map<string, Diagnostic>();
   for (const job of plan.jobs) {
-    if (!job.job.uses || depth >= MAX_CALL_DEPTH) continue;
+    if (!job.job.uses) continue;
+    if (depth >= MAX_CALL_DEPTH) {
+      const problem: Diagnostic = { file: plan.workflow.file, ...job.job.position, code: 'REUSABLE_WORKFLOW', message: tooDeep(job.id, job.job.uses) };
+      problems.set(formatDiagnostic(problem), problem);
+      continue;
+    }
     try {
       job.called = planWorkflow(await loadCalled(job.job.uses, options.root, store));
-      await planCalls(job.called, options, depth + 1);
     } catch (e) {
       if (!(e instanceof NexusError)) throw e;
+      continue;
     }
+    for (const p of await planCalls(job.called, options, depth + 1)) problems.set(formatDiagnostic(p), p);
   }
+  return [...problems.values()];
 }
+
+const tooDeep = (jobId: string, uses: string) => `Job '${jobId}' calls ${uses}: reusable workflows may be nested at most ${MAX_CALL_DEPTH} levels deep (GitHub's limit)`;
 
 export function createWorkflowCaller(options: WorkflowCallerOptions): (request: WorkflowCallRequest) => Promise<WorkflowCallResult> {
   const store = new ActionStore(options.actionCache ? resolve(options.actionCache) : defaultActionStore(options.env ?? process.env));
-  const depths = new WeakMap<RunOptions, number>();
   return async (request) => {
     const { planned, instance, parent } = request;
-    const depth = (depths.get(parent) ?? 1) + 1;
+    const depth = (parent.callDepth ?? 1) + 1;
     try {
-      if (depth > MAX_CALL_DEPTH) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls ${planned.job.uses}: reusable workflows may be nested at most ${MAX_CALL_DEPTH} levels deep (GitHub's limit)`);
+      if (depth > MAX_CALL_DEPTH) throw new NexusError('REUSABLE_WORKFLOW', tooDeep(planned.id, planned.job.uses!));
       const workflow = await loadCalled(planned.job.uses!, options.root, store);
       const call = workflow.events.workflow_call;
       if (!call) throw new NexusError('REUSABLE_WORKFLOW', `${workflow.file} is not a reusable workflow: it has no 'on: workflow_call'`);
@@ -66,8 +76,8 @@ export function createWorkflowCaller(options: WorkflowCallerOptions): (request: 
         secrets,
         workRoot: join(parent.workRoot, instance.key.replace(/[^A-Za-z0-9._-]+/g, '-')),
         observer: parent.observer && prefixedObserver(parent.observer, prefix, (n) => `${instance.name} / ${n}`),
+        callDepth: depth,
       };
-      depths.set(nested, depth);
       const report = await runWorkflow(nested);
       const results = report.jobs.map((r) => ({ ...r, key: prefix(r.key), name: `${instance.name} / ${r.name}` }));
       return { results, outputs: callOutputs(workflow, report.jobs, request.scope) };

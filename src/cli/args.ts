@@ -3,13 +3,16 @@ import { NexusError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** `util.parseArgs` with usage errors turned into a NexusError (exit 2) that names the argument. */
+/**
+ * `util.parseArgs` with usage errors turned into a NexusError (exit 2) that names the argument
+ * (the CLI puts `nexus COMMAND:` before it) and points at the command's help.
+ */
 export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O, allowPositionals = true) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/^[A-Z_]+: /, '') : String(e);
-    throw new NexusError('USAGE', `nexus ${command}: ${message}`, { exitCode: 2 });
+    throw new NexusError('USAGE', `${message} (see 'nexus ${command} --help')`, { exitCode: 2 });
   }
 }
 

@@ -23,7 +23,8 @@ export function listPlan(plan: Plan, contexts: Contexts): ListedJob[] {
       return expandJob(p.job, scope).instances.map((i) => ({ stage: p.stage + 1, id: p.id, key: i.key, name: i.name }));
     } catch (e) {
       if (!(e instanceof NexusError)) throw e;
-      throw new NexusError(e.code, `${plan.workflow.file}: ${e.message}`, { exitCode: 2 });
+      // A problem with a position is shown as a diagnostic (`path:line:col: message`).
+      throw new NexusError(e.code, e.diagnostics.length > 0 ? '' : `${plan.workflow.file}: ${e.message}`, { diagnostics: e.diagnostics, exitCode: 2 });
     }
   });
 }

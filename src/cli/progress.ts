@@ -77,18 +77,22 @@ export class Progress implements RunObserver {
     const mark = this.style.color(result.conclusion, `${SYMBOL[result.conclusion]} ${result.conclusion}`);
     const reason = result.reason && result.conclusion !== 'success' ? ` — ${result.reason}` : '';
     this.print(`${this.prefix(result.key)} ${this.style.bold(mark)} ${this.style.dim(formatDuration(result.durationMs))}${reason}`);
+    if (result.environment?.url) this.print(`${this.prefix(result.key)}   ${environmentLine(result.environment)}`);
   }
 
   /** The closing table; returns nothing, prints everything. */
   summary(report: RunReport): void {
     this.stop();
-    const rows = report.jobs.map((j) => [j.key, j.conclusion, formatDuration(j.durationMs)]);
-    const w0 = Math.max(3, ...rows.map((r) => r[0].length));
-    const w1 = Math.max(10, ...rows.map((r) => r[1].length));
+    // An Environment column only when a job deploys somewhere: its name and the url its steps gave.
+    const deployed = report.jobs.some((j) => j.environment);
+    const header = ['Job', 'Conclusion', 'Duration', ...(deployed ? ['Environment'] : [])];
+    const rows = report.jobs.map((j) => [j.key, j.conclusion, formatDuration(j.durationMs), ...(deployed ? [j.environment ? environmentLine(j.environment) : ''] : [])]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[], style: (cell: string, column: number) => string) => cells.map((c, i) => style(i < cells.length - 1 ? c.padEnd(widths[i]) : c, i)).join('  ').trimEnd();
     const lines = [
       '',
-      this.style.bold(`${'Job'.padEnd(w0)}  ${'Conclusion'.padEnd(w1)}  Duration`),
-      ...report.jobs.map((j) => `${j.key.padEnd(w0)}  ${this.style.color(j.conclusion, j.conclusion.padEnd(w1))}  ${formatDuration(j.durationMs)}`),
+      this.style.bold(line(header, (c) => c)),
+      ...report.jobs.map((j, n) => line(rows[n], (c, i) => (i === 1 ? this.style.color(j.conclusion, c) : c))),
       '',
       this.style.bold(`${report.workflow}: ${this.style.color(report.conclusion, report.conclusion)} in ${formatDuration(report.durationMs)}`),
     ];
@@ -125,7 +129,8 @@ export class Progress implements RunObserver {
 
   private drawFooter(): void {
     if (!this.options.live || !this.timer || this.running.size === 0) return;
-    const columns = this.options.out.columns ?? 100;
+    // A terminal that reports no width (0, as some do under a pty) gets a usual one.
+    const columns = this.options.out.columns || 100;
     const lines = [...this.running.entries()].map(([key, r]) => {
       const elapsed = formatDuration(performance.now() - r.started);
       const state = r.waiting ? this.style.color('waiting', `waiting for ${r.waiting}`) : this.style.color('running', '●');
@@ -134,6 +139,11 @@ export class Progress implements RunObserver {
     this.options.out.write(this.options.masker.mask(lines.join('\n')) + '\n');
     this.footerLines = lines.length;
   }
+}
+
+/** `production: https://…` (or the name alone when the job gave no url). */
+function environmentLine(environment: NonNullable<JobResult['environment']>): string {
+  return environment.url ? `${environment.name}: ${environment.url}` : environment.name;
 }
 
 export function formatDuration(ms: number): string {

@@ -48,7 +48,8 @@ export function githubContext(run: RunInfo, jobId: string, paths: JobPaths): Rec
     event_path: run.eventPath,
     job: jobId,
     ref: run.ref,
-    ref_name: run.ref.replace(/^refs\/(heads|tags)\//, ''),
+    // `7/merge` for a pull request's `refs/pull/7/merge`, as GitHub gives it.
+    ref_name: run.ref.replace(/^refs\/(heads|tags|pull)\//, ''),
     ref_protected: false,
     ref_type: refType,
     repository: run.repository,
@@ -77,12 +78,16 @@ export function runnerContext(paths: JobPaths, name = 'nexus'): Record<string, s
   };
 }
 
-/** The variables every step process sees, before the workflow's own env. */
+/**
+ * The GITHUB_* and RUNNER_* variables of a step process. The runner sets them after the env
+ * context, so that neither `env:` nor GITHUB_ENV can change them (the env context still shows
+ * such a value; the process does not get it).
+ */
 export function runnerEnvironment(github: Record<string, unknown>, runner: Record<string, string>): Record<string, string> {
   const g = (k: string) => String(github[k] ?? '');
   return {
-    CI: 'true',
     GITHUB_ACTIONS: 'true',
+    GITHUB_ACTION: g('action'),
     GITHUB_ACTOR: g('actor'),
     GITHUB_TRIGGERING_ACTOR: g('triggering_actor'),
     GITHUB_API_URL: g('api_url'),

@@ -30,7 +30,37 @@ export type JobStart =
   | { kind: 'run'; instances: JobInstanceSpec[]; failFast: boolean; maxParallel: number; scope: ExpressionScope };
 
 export function decideJobStart(planned: PlannedJob, ctx: JobStartContext): JobStart {
-  const scope = new ExpressionScope(
+  const scope = startScope(planned, ctx);
+  try {
+    if (!scope.evaluateBoolean(planned.job.if)) {
+      const unmet = Object.entries(ctx.needs).filter(([, n]) => n.result !== 'success').map(([id, n]) => `'${id}' ${n.result === 'failure' ? 'failed' : `was ${n.result}`}`);
+      const why = unmet.length > 0 && ctx.ancestorResults.some((r) => r !== 'success') ? `needed job ${unmet.join(', ')}` : `its condition '${planned.job.if}' is false`;
+      return { kind: 'done', result: resultWithoutSteps(planned, ctx.cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: ${why}.`) };
+    }
+    if (planned.job.uses && !ctx.allowCalls) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
+    const expanded = expandJob(planned.job, scope);
+    return { kind: 'run', instances: expanded.instances, failFast: expanded.failFast, maxParallel: expanded.maxParallel, scope };
+  } catch (e) {
+    if (!(e instanceof NexusError)) throw e;
+    return { kind: 'done', result: resultWithoutSteps(planned, 'failure', e.message) };
+  }
+}
+
+/**
+ * Whether a running job goes on when its run is cancelled: GitHub evaluates the job's `if` again,
+ * with `cancelled()` true; a job whose condition still holds (`always()`) is not cancelled.
+ */
+export function survivesCancellation(planned: PlannedJob, ctx: JobStartContext): boolean {
+  try {
+    return startScope(planned, { ...ctx, cancelled: true }).evaluateBoolean(planned.job.if);
+  } catch (e) {
+    if (!(e instanceof NexusError)) throw e;
+    return false;
+  }
+}
+
+function startScope(planned: PlannedJob, ctx: JobStartContext): ExpressionScope {
+  return new ExpressionScope(
     {
       github: githubContext(ctx.run, planned.id, { workspace: '', temp: '', toolCache: '' }),
       vars: ctx.vars,
@@ -45,19 +75,6 @@ export function decideJobStart(planned: PlannedJob, ctx: JobStartContext): JobSt
       hashFiles: () => '',
     },
   );
-  try {
-    if (!scope.evaluateBoolean(planned.job.if)) {
-      const unmet = Object.entries(ctx.needs).filter(([, n]) => n.result !== 'success').map(([id, n]) => `'${id}' ${n.result === 'failure' ? 'failed' : `was ${n.result}`}`);
-      const why = unmet.length > 0 && ctx.ancestorResults.some((r) => r !== 'success') ? `needed job ${unmet.join(', ')}` : `its condition '${planned.job.if}' is false`;
-      return { kind: 'done', result: resultWithoutSteps(planned, ctx.cancelled ? 'cancelled' : 'skipped', `Job '${planned.id}' was skipped: ${why}.`) };
-    }
-    if (planned.job.uses && !ctx.allowCalls) throw new NexusError('REUSABLE_WORKFLOW', `Job '${planned.id}' calls a reusable workflow (${planned.job.uses}), which this engine does not run yet`);
-    const expanded = expandJob(planned.job, scope);
-    return { kind: 'run', instances: expanded.instances, failFast: expanded.failFast, maxParallel: expanded.maxParallel, scope };
-  } catch (e) {
-    if (!(e instanceof NexusError)) throw e;
-    return { kind: 'done', result: resultWithoutSteps(planned, 'failure', e.message) };
-  }
 }
 
 /** A job result for a job (or instance) that ran no step: skipped, refused, cancelled before start. */

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { overwriteFile } from './overwrite-file.js';
 import { killOrphans, lastPid, newTrackingId, TRACKING_VARIABLE } from './orphans.js';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
 import { data } from '@actions/expressions';
 import { ExpressionScope, toExpressionData, type HostFunctions } from '../workflow/expressions.js';
@@ -15,7 +15,7 @@ import { evaluateString, evaluateStringMap, evaluateToken, type TemplateToken } 
 import type { ActionHost, ActionStepContext, ActionStepOutcome, PreparedAction, RepositorySource, SharedCache } from './action-host.js';
 import { githubContext, runnerContext, runnerEnvironment, type JobPaths, type RunInfo } from './github-context.js';
 import { hashFiles } from './hash-files.js';
-import { DEFAULT_JOB_TIMEOUT_MINUTES, jobSettings, timeoutMinutes } from './job-settings.js';
+import { DEFAULT_JOB_TIMEOUT_MINUTES, environmentOf, timeoutMinutes } from './job-settings.js';
 import type { Masker } from './masker.js';
 import type { Annotation, Conclusion, JobResult, StepResult } from './results.js';
 import { resolveShell } from './shell.js';
@@ -54,6 +54,8 @@ export interface JobEnvironment {
   masker: Masker;
   /** The host environment the step processes inherit (PATH, HOME, ...). */
   hostEnv: Record<string, string>;
+  /** Variables given for the whole run (`--env`): as act has them, above the workflow's and job's env, in the env context. */
+  runEnv?: Record<string, string>;
   dataDir: string;
   /** Who approved the job's environment, when it needed a review. */
   approver?: string;
@@ -74,7 +76,6 @@ interface PostStep {
   step: StepDef;
   action: PreparedAction;
   name: string;
-  ctx: () => ActionStepContext;
 }
 
 export async function executeJob(instance: JobInstance, env: JobEnvironment): Promise<JobResult> {
@@ -93,6 +94,10 @@ class JobExecution {
   private readonly annotations: Annotation[] = [];
   private readonly summaries: string[] = [];
   private readonly posts: PostStep[] = [];
+  /** Actions from the store, prepared at the start of the job ("Set up job"); a failure is the step's. */
+  private readonly prepared = new Map<number, PreparedAction | NexusError>();
+  /** The condition of what runs now: tested again when the job is cancelled, as GitHub's runner does. */
+  private runningIf: (() => boolean) | undefined;
   private readonly states = new Map<number, Record<string, string>>();
   /** Aborts the process of the step running now; steps that start after a cancellation get a fresh one. */
   private current = new AbortController();
@@ -100,6 +105,10 @@ class JobExecution {
   private readonly trackingId = newTrackingId();
   private readonly firstPid = lastPid();
   private readonly base: ExpressionScope;
+  /** The base scope with `github.action` naming the step that runs now. */
+  private stepBase: ExpressionScope;
+  /** GITHUB_* and RUNNER_* of every step process, built once: only GITHUB_ACTION changes per step. */
+  private readonly runnerVariables: Record<string, string>;
   private jobEnv: Record<string, string> = {};
 
   constructor(private readonly instance: JobInstance, private readonly env: JobEnvironment) {
@@ -120,6 +129,8 @@ class JobExecution {
       },
       this.host(),
     );
+    this.stepBase = this.base;
+    this.runnerVariables = runnerEnvironment(github, this.base.contexts.runner as Record<string, string>);
   }
 
   async execute(): Promise<JobResult> {
@@ -132,11 +143,12 @@ class JobExecution {
     if (this.env.signal?.aborted) this.cancel();
     let timer: NodeJS.Timeout | undefined;
     let reason: string | undefined;
+    let environment: JobResult['environment'];
     try {
       this.jobEnv = {
         ...evaluateStringMap(this.instance.workflow.env, this.base),
       };
-      this.jobEnv = { ...this.jobEnv, ...evaluateStringMap(job.env, this.scope()) };
+      this.jobEnv = { ...this.jobEnv, ...evaluateStringMap(job.env, this.scope()), ...this.env.runEnv };
       const timeoutMinutes = this.number(job.timeoutMinutes, DEFAULT_JOB_TIMEOUT_MINUTES);
       timer = setTimeout(() => {
         this.timedOut = true;
@@ -148,8 +160,10 @@ class JobExecution {
         reason = engineProblem;
         this.systemLog(null, { kind: 'error', text: engineProblem });
       } else {
+        await this.setUpActions();
         for (const step of job.steps) await this.runStep(step);
-        for (const post of this.posts.reverse()) await this.runPost(post);
+        for (const post of this.posts.reverse()) await this.runHook(post.step, post.action, 'post', post.name);
+        environment = this.environment();
       }
     } catch (e) {
       if (!(e instanceof NexusError)) throw e;
@@ -178,6 +192,7 @@ class JobExecution {
       annotations: this.annotations,
       summary: this.summaries.join('\n'),
       reason,
+      environment,
     };
   }
 
@@ -189,9 +204,20 @@ class JobExecution {
     for (const o of orphans) this.systemLog(null, { kind: 'system', text: `Terminate orphan process: pid (${o.pid}) (${o.name})` });
   }
 
+  /** What runs now goes on when its condition still holds with cancelled() true (`always()`); a timeout stops it. */
   private cancel(): void {
     this.cancelled = true;
+    if (!this.timedOut && this.stillWanted()) return;
     this.current.abort();
+  }
+
+  private stillWanted(): boolean {
+    try {
+      return this.runningIf?.() ?? false;
+    } catch (e) {
+      if (!(e instanceof NexusError)) throw e;
+      return false;
+    }
   }
 
   private host(): HostFunctions {
@@ -205,7 +231,7 @@ class JobExecution {
 
   /** The scope for a step: env context = workflow < job < GITHUB_ENV < step env. */
   private scope(stepEnv: Record<string, string> = {}): ExpressionScope {
-    return this.base.with({
+    return this.stepBase.with({
       env: { ...this.jobEnv, ...this.addedEnv, ...stepEnv },
       steps: this.stepsData,
       job: { status: this.cancelled ? 'cancelled' : this.status },
@@ -214,6 +240,7 @@ class JobExecution {
 
   private async runStep(step: StepDef): Promise<void> {
     const started = performance.now();
+    this.stepBase = this.base.withEntry('github', 'action', step.id);
     const preScope = this.scope();
     const name = this.stepName(step, preScope);
     let condition: boolean;
@@ -234,16 +261,19 @@ class JobExecution {
       this.finish(step, name, started, 'success', 'success', {});
       return;
     }
+    this.runningIf = () => this.scope().evaluateBoolean(step.if);
     let outcome: ActionStepOutcome;
     try {
       outcome = step.run ? await this.runScript(step, name) : await this.runAction(step, name);
     } catch (e) {
       this.fail(step, name, started, e);
       return;
+    } finally {
+      this.runningIf = undefined;
     }
     this.apply(step.index, outcome);
     const continueOnError = this.bool(step.continueOnError, this.scope(), false);
-    const interrupted = this.cancelled && outcome.outcome === 'failure';
+    const interrupted = this.current.signal.aborted && outcome.outcome === 'failure';
     const result: Conclusion = interrupted && !this.timedOut ? 'cancelled' : outcome.outcome;
     const conclusion: Conclusion = result === 'failure' && continueOnError ? 'success' : result;
     if (conclusion === 'failure') this.status = 'failure';
@@ -289,40 +319,83 @@ class JobExecution {
 
   private async runAction(step: StepDef, name: string): Promise<ActionStepOutcome> {
     const uses = step.uses as string;
-    if (!this.env.actions) throw new NexusError('ACTION', `step '${name}': 'uses: ${uses}' needs the actions module, which this runner was started without`);
-    const log = (line: LogLine) => this.env.observer?.log?.(this.instance.key, step.index, line);
-    const action = await this.env.actions.prepare(uses, step, { workspace: this.env.paths.workspace, log });
-    const ctx = () => this.actionContext(step);
-    if (action.post) this.posts.push({ step, action, name: `Post ${name}`, ctx });
-    if (action.pre) {
-      const c = ctx();
-      if (c.scope.evaluateBoolean(action.preIf ?? 'always()')) {
-        const pre = await action.pre(c);
-        this.apply(step.index, pre);
-        if (pre.outcome === 'failure') return pre;
-      }
+    let action = this.prepared.get(step.index);
+    if (action instanceof NexusError) throw action;
+    if (!action) {
+      action = await this.prepare(step);
+      // GitHub's runner reads a local action only when its step runs, after the checkout: too late for `pre`.
+      if (action.pre) this.systemLog(step.index, { kind: 'warning', text: `\`pre\` execution is not supported for local action from '${uses}'` });
     }
-    const outcome = await action.main(ctx());
+    this.registerPost(step, action, name);
+    const outcome = await action.main(this.actionContext(step));
     if (outcome.error && outcome.outcome === 'failure') this.systemLog(step.index, { kind: 'error', text: this.env.masker.mask(outcome.error) });
     return outcome;
   }
 
-  private async runPost(post: PostStep): Promise<void> {
+  private prepare(step: StepDef): Promise<PreparedAction> {
+    const uses = step.uses as string;
+    if (!this.env.actions) throw new NexusError('ACTION', `step '${step.id}': 'uses: ${uses}' needs the actions module, which this runner was started without`);
+    const log = (line: LogLine) => this.env.observer?.log?.(this.instance.key, step.index, line);
+    return this.env.actions.prepare(uses, step, { workspace: this.env.paths.workspace, log });
+  }
+
+  /**
+   * "Set up job", as on GitHub: every action that is not in the repository is prepared, and the
+   * `pre` of each runs now, in step order, before any main step, under its own `pre-if` (default
+   * `always()`), whatever the main step's `if`.
+   */
+  private async setUpActions(): Promise<void> {
+    if (!this.env.actions || this.env.dryRun) return;
+    for (const step of this.instance.job.steps) {
+      if (!step.uses || step.uses.startsWith('./')) continue;
+      let action: PreparedAction;
+      try {
+        action = await this.prepare(step);
+      } catch (e) {
+        if (!(e instanceof NexusError)) throw e;
+        this.prepared.set(step.index, e);
+        continue;
+      }
+      this.prepared.set(step.index, action);
+      if (action.pre) {
+        await this.runHook(step, action, 'pre', `Pre ${this.stepName(step, this.scope())}`);
+      }
+    }
+  }
+
+  /** A post step runs at the end of the job once its action's pre or main has run. */
+  private registerPost(step: StepDef, action: PreparedAction, name: string): void {
+    if (action.post && !this.posts.some((p) => p.step === step)) this.posts.push({ step, action, name: `Post ${name.replace(/^Pre /, '')}` });
+  }
+
+  /** A `pre` or `post` of an action: its own condition, its own entry in the job's steps. */
+  private async runHook(step: StepDef, action: PreparedAction, phase: 'pre' | 'post', name: string): Promise<void> {
     const started = performance.now();
+    this.stepBase = this.base.withEntry('github', 'action', step.id);
     this.current = new AbortController();
-    const ctx = post.ctx();
-    if (!ctx.scope.evaluateBoolean(post.action.postIf ?? 'always()')) return;
-    this.env.observer?.stepStarted?.(this.instance.key, { index: post.step.index, name: post.name, phase: 'post' });
-    const outcome = await post.action.post!(ctx);
-    this.apply(post.step.index, { ...outcome, outputs: {} });
+    const condition = (phase === 'pre' ? action.preIf : action.postIf) ?? 'always()';
+    const ctx = this.actionContext(step);
+    let outcome: ActionStepOutcome;
+    try {
+      if (!ctx.scope.evaluateBoolean(condition)) return;
+      if (phase === 'pre') this.registerPost(step, action, name);
+      this.env.observer?.stepStarted?.(this.instance.key, { index: step.index, name, phase });
+      this.runningIf = () => ctx.scope.evaluateBoolean(condition);
+      outcome = await (phase === 'pre' ? action.pre! : action.post!)(ctx);
+    } catch (e) {
+      if (!(e instanceof NexusError)) throw e;
+      outcome = { outcome: 'failure', error: e.message };
+    } finally {
+      this.runningIf = undefined;
+    }
+    this.apply(step.index, { ...outcome, outputs: {} });
     if (outcome.outcome === 'failure') {
       this.status = 'failure';
-      if (outcome.error) this.systemLog(post.step.index, { kind: 'error', text: this.env.masker.mask(outcome.error) });
+      if (outcome.error) this.systemLog(step.index, { kind: 'error', text: this.env.masker.mask(outcome.error) });
     }
-    this.env.observer?.stepFinished?.(this.instance.key, {
-      index: post.step.index, id: post.step.id, name: post.name, outcome: outcome.outcome, conclusion: outcome.outcome,
-      outputs: {}, durationMs: Math.round(performance.now() - started),
-    });
+    const result: StepResult = { index: step.index, id: step.id, name, phase, outcome: outcome.outcome, conclusion: outcome.outcome, outputs: {}, durationMs: Math.round(performance.now() - started) };
+    this.results.push(result);
+    this.env.observer?.stepFinished?.(this.instance.key, result);
   }
 
   private actionContext(step: StepDef): ActionStepContext {
@@ -346,7 +419,7 @@ class JobExecution {
       secrets: this.env.secrets,
       dataDir: this.env.dataDir,
       approver: this.env.approver,
-      environment: jobSettings(this.instance.job, this.base).environment?.name,
+      environment: environmentOf(this.instance.job.environment, this.base)?.name,
       repository: this.env.repository,
       sharedCache: this.env.sharedCache,
     };
@@ -409,20 +482,49 @@ class JobExecution {
     return full;
   }
 
-  /** Host env < runner variables < env context; PATH with GITHUB_PATH entries first. */
+  /**
+   * Host env < CI < env context < GITHUB_* and RUNNER_* (which the workflow cannot change, as on
+   * GitHub); PATH with GITHUB_PATH entries first.
+   */
   processEnv(stepEnv: Record<string, string>): Record<string, string> {
-    const github = this.base.contexts.github as Record<string, unknown>;
-    const runner = this.base.contexts.runner as Record<string, string>;
     const merged: Record<string, string> = {
       ...this.env.hostEnv,
-      ...runnerEnvironment(github, runner),
-      [TRACKING_VARIABLE]: this.trackingId,
+      CI: 'true',
       ...this.jobEnv,
       ...this.addedEnv,
       ...stepEnv,
+      ...this.runnerVariables,
+      GITHUB_ACTION: String((this.stepBase.contexts.github as Record<string, unknown>).action),
+      [TRACKING_VARIABLE]: this.trackingId,
     };
     if (this.addedPath.length) merged.PATH = [...this.addedPath, merged.PATH ?? ''].join(':');
+    // Git never looks above the workspace for a repository: the data folder usually lies inside the
+    // user's own repository, and `git clean -fdx` in a workspace without .git must not reach it.
+    merged.GIT_CEILING_DIRECTORIES = [dirname(this.env.paths.workspace), merged.GIT_CEILING_DIRECTORIES].filter(Boolean).join(':');
     return merged;
+  }
+
+  /**
+   * The job's `environment`, its url evaluated after the steps as GitHub's "Complete job" does (so
+   * it may name step outputs); a url carrying a secret or masked value is left out, with GitHub's warning.
+   */
+  private environment(): JobResult['environment'] {
+    let environment: JobResult['environment'];
+    try {
+      environment = environmentOf(this.instance.job.environment, this.scope()) ?? undefined;
+    } catch (e) {
+      if (!(e instanceof NexusError)) throw e;
+      this.status = 'failure';
+      this.systemLog(null, { kind: 'error', text: `Failed to evaluate environment url: ${this.env.masker.mask(e.message)}` });
+      return undefined;
+    }
+    if (!environment?.url) return environment;
+    if (this.env.masker.mask(environment.url) !== environment.url) {
+      this.systemLog(null, { kind: 'warning', text: `Skip setting environment url as environment '${environment.name}' may contain secret.` });
+      return { name: environment.name };
+    }
+    this.systemLog(null, { kind: 'system', text: `Evaluated environment url: ${environment.url}` });
+    return environment;
   }
 
   /** As GitHub's runner does: an output carrying a secret (or a masked value) leaves the job not at all. */

@@ -33,6 +33,14 @@ export interface ProcessOptions {
  */
 export const OPEN_OUTPUT_GRACE_MS = 5000;
 
+/** The process groups of the step processes running now: a quit (a second Ctrl-C) kills them all. */
+const liveGroups = new Set<number>();
+
+/** Kills every step process group still running (SIGKILL: a quit waits for nothing). */
+export function killStepProcesses(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+}
+
 export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -46,6 +54,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (child.pid) liveGroups.add(child.pid);
     let terminated: TerminationReason | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     const terminate = (reason: TerminationReason) => {
@@ -76,6 +85,7 @@ export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
       }, OPEN_OUTPUT_GRACE_MS);
     });
     child.on('close', (exitCode, signal) => {
+      if (child.pid) liveGroups.delete(child.pid);
       out.end();
       errs.end();
       if (timeout) clearTimeout(timeout);

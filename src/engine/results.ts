@@ -5,6 +5,8 @@ export interface StepResult {
   index: number;
   id: string;
   name: string;
+  /** Set for an action's `pre` and `post` steps (named `Pre …` / `Post …`, as GitHub lists them). */
+  phase?: 'pre' | 'post';
   outcome: Conclusion;
   conclusion: Conclusion;
   outputs: Record<string, string>;
@@ -37,6 +39,8 @@ export interface JobResult {
   summary: string;
   /** Why the job ended as it did when no step explains it (skipped, timed out, no container engine). */
   reason?: string;
+  /** The job's `environment`, its url evaluated after the steps. */
+  environment?: { name: string; url?: string };
 }
 
 export interface RunReport {

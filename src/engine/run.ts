@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { JobInstanceSpec } from '../planner/job-instances.js';
 import type { Plan, PlannedJob } from '../planner/plan.js';
 import type { ExpressionScope } from '../workflow/expressions.js';
-import { decideJobStart, resultWithoutSteps } from './job-start.js';
+import { decideJobStart, resultWithoutSteps, survivesCancellation } from './job-start.js';
 import { NexusError } from '../errors.js';
 import type { ActionHost } from './action-host.js';
 import { jobSettings, type JobSettings } from './job-settings.js';
@@ -49,6 +49,10 @@ export interface RunOptions {
   /** Keeps only matrix instances whose values match (`--matrix node:20`). */
   matrixFilter?: Record<string, string>;
   maxParallelJobs: number;
+  /** The job slots of the top-level run, which the runs of called workflows share (set by the engine). */
+  slots?: Semaphore;
+  /** How deep this run is nested in reusable-workflow calls: 1 for a top-level run. */
+  callDepth?: number;
   /** Folder under which each job gets `<job>/<repo>` (the workspace) and `<job>/_temp`. */
   workRoot: string;
   toolCache: string;
@@ -57,6 +61,8 @@ export interface RunOptions {
   populateWorkspace: (workspace: string) => Promise<void>;
   masker: Masker;
   hostEnv: Record<string, string>;
+  /** Variables for every job of the run (`--env`), in the env context above the workflow's and job's env. */
+  env?: Record<string, string>;
   actions?: ActionHost;
   observer?: RunObserver;
   signal?: AbortSignal;
@@ -98,7 +104,8 @@ interface JobState {
 export async function runWorkflow(options: RunOptions): Promise<RunReport> {
   const started = performance.now();
   const states = new Map<string, JobState>(options.plan.jobs.map((p) => [p.id, { planned: p, status: 'pending', results: [], tolerated: new Set() }]));
-  const slots = new Semaphore(options.maxParallelJobs);
+  // Nested runs (called workflows) share the slots of the run that calls them: --jobs bounds them all.
+  const slots = options.slots ?? new Semaphore(options.maxParallelJobs);
   const running = new Set<Promise<void>>();
 
   const needsContext = (job: PlannedJob): Record<string, NeedResult> => {
@@ -122,8 +129,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     const planned = state.planned;
     const needs = needsContext(planned);
     const ancestorResults = [...ancestors(planned)].map((id) => jobConclusion(states.get(id)!));
-    const cancelled = options.signal?.aborted ?? false;
-    const start = decideJobStart(planned, { run: options.run, vars: options.vars, secrets: options.secrets, inputs: options.inputs, needs, ancestorResults, cancelled, allowCalls: Boolean(options.callWorkflow) });
+    const context = { run: options.run, vars: options.vars, secrets: options.secrets, inputs: options.inputs, needs, ancestorResults, cancelled: options.signal?.aborted ?? false, allowCalls: Boolean(options.callWorkflow) };
+    const start = decideJobStart(planned, context);
     if (start.kind === 'done') {
       state.results.push(start.result);
       if (start.result.conclusion === 'failure' && start.result.reason) options.observer?.log?.(planned.id, null, { kind: 'error', text: options.masker.mask(start.result.reason) });
@@ -136,33 +143,44 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
 
     const matrixSlots = new Semaphore(maxParallel);
     const siblings = new AbortController();
-    const cancelSiblings = () => siblings.abort();
-    options.signal?.addEventListener('abort', cancelSiblings, { once: true });
+    // A job that started in a cancelled run passed its `if` with cancelled() true: nothing cancels it.
+    const cancelled = new AbortController();
+    const onRunCancelled = () => {
+      if (!survivesCancellation(planned, context)) cancelled.abort();
+    };
+    options.signal?.addEventListener('abort', onRunCancelled, { once: true });
+    const jobSignal = AbortSignal.any([siblings.signal, cancelled.signal]);
     await Promise.all(
       instances.map(async (spec) => {
         await matrixSlots.acquire();
-        await slots.acquire();
         try {
-          if (planned.job.uses && options.callWorkflow && !siblings.signal.aborted) {
-            const called = await options.callWorkflow({ planned, instance: spec, needs, scope: scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy }), parent: options });
+          if (planned.job.uses && options.callWorkflow && !jobSignal.aborted) {
+            // The caller is no job of its own on GitHub: only the called jobs take slots.
+            const called = await options.callWorkflow({ planned, instance: spec, needs, scope: scope.with({ matrix: spec.matrix ?? {}, strategy: spec.strategy }), parent: { ...options, slots } });
             state.results.push(...called.results);
             state.outputs = { ...state.outputs, ...called.outputs };
             if (called.results.some((r) => r.conclusion === 'failure') && failFast && spec.matrix) siblings.abort();
             return;
           }
-          const result = siblings.signal.aborted && !options.signal?.aborted
-            ? resultWithoutSteps(planned, 'cancelled', `Cancelled: another job of the '${planned.id}' matrix failed (fail-fast).`, spec)
-            : await runInstance(planned, spec, needs, scope, siblings.signal, state);
-          state.results.push(result);
-          options.observer?.jobFinished?.(result);
-          if (result.conclusion === 'failure' && failFast && spec.matrix && !state.tolerated.has(spec.key)) siblings.abort();
+          await slots.acquire();
+          try {
+            const result = cancelled.signal.aborted
+              ? resultWithoutSteps(planned, 'cancelled', `Cancelled: the run was cancelled before '${spec.key}' started.`, spec)
+              : siblings.signal.aborted
+                ? resultWithoutSteps(planned, 'cancelled', `Cancelled: another job of the '${planned.id}' matrix failed (fail-fast).`, spec)
+                : await runInstance(planned, spec, needs, scope, jobSignal, state);
+            state.results.push(result);
+            options.observer?.jobFinished?.(result);
+            if (result.conclusion === 'failure' && failFast && spec.matrix && !state.tolerated.has(spec.key)) siblings.abort();
+          } finally {
+            slots.release();
+          }
         } finally {
-          slots.release();
           matrixSlots.release();
         }
       }),
     );
-    options.signal?.removeEventListener('abort', cancelSiblings);
+    options.signal?.removeEventListener('abort', onRunCancelled);
   };
 
   const runInstance = async (planned: PlannedJob, spec: JobInstanceSpec, needs: Record<string, NeedResult>, scope: ExpressionScope, signal: AbortSignal, state: JobState): Promise<JobResult> => {
@@ -202,7 +220,6 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
     mkdirSync(paths.workspace, { recursive: true });
     options.observer?.jobStarted?.(spec.key, spec.name);
     await options.populateWorkspace(paths.workspace);
-    const combined = options.signal ? AbortSignal.any([signal, options.signal]) : signal;
     return executeJob(instance, {
       run: options.run,
       paths,
@@ -211,11 +228,12 @@ export async function runWorkflow(options: RunOptions): Promise<RunReport> {
       inputs: options.inputs,
       masker: options.masker,
       hostEnv: options.hostEnv,
+      runEnv: options.env,
       dataDir: options.dataDir,
       approver,
       actions: options.actions,
       observer: options.observer,
-      signal: combined,
+      signal,
       dryRun: options.dryRun,
     });
   };

@@ -36,6 +36,18 @@ export function resolveDataDir(cwd: string, flag?: string, env: NodeJS.ProcessEn
   return join(repositoryRoot(cwd), '.nexus');
 }
 
+/**
+ * Creates the data folder with a `.gitignore` of its own, so that what Nexus keeps there (runs,
+ * workspaces, caches, keys, tokens) never shows in `git status` or lands in a commit by accident;
+ * `environments.yml`, the one file of it that belongs in the repository, stays visible.
+ */
+export function ensureDataDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const ignore = join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileAtomic(ignore, '# Written by Nexus: its data stays out of git; environments.yml is yours to commit.\n*\n!environments.yml\n');
+  return dir;
+}
+
 export function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -5,7 +5,8 @@
 import { TokenType } from '@actions/workflow-parser/templates/tokens/types';
 import type { ExpressionScope } from '../workflow/expressions.js';
 import type { JobDef } from '../workflow/model.js';
-import { evaluateString, evaluateToken, type MappingToken } from '../workflow/template.js';
+import { NexusError } from '../errors.js';
+import { evaluateString, evaluateToken, positionOf, where, type MappingToken } from '../workflow/template.js';
 import { expandStrategy, matrixSuffix, type MatrixCombination } from './matrix.js';
 
 export interface JobInstanceSpec {
@@ -22,7 +23,7 @@ export interface ExpandedJob {
 }
 
 export function expandJob(job: JobDef, scope: ExpressionScope): ExpandedJob {
-  const strategy = expandStrategy(job.id, job.strategy ? evaluateToken(job.strategy, scope) : undefined);
+  const strategy = atStrategy(job, () => expandStrategy(job.id, job.strategy ? evaluateToken(job.strategy, scope) : undefined));
   const combos = strategy.combinations ?? [null];
   const total = combos.length;
   const instances = combos.map((matrix, index) => {
@@ -35,6 +36,20 @@ export function expandJob(job: JobDef, scope: ExpressionScope): ExpandedJob {
     };
   });
   return { instances, failFast: strategy.failFast, maxParallel: strategy.maxParallel };
+}
+
+/** A strategy problem (257 jobs, a bad vector) is reported at the job's `matrix` (or `strategy`). */
+function atStrategy<T>(job: JobDef, expand: () => T): T {
+  try {
+    return expand();
+  } catch (e) {
+    if (!(e instanceof NexusError) || !job.strategy || e.diagnostics.length > 0) throw e;
+    const matrix = job.strategy.templateTokenType === TokenType.Mapping ? (job.strategy as MappingToken).find('matrix') : undefined;
+    const token = matrix ?? job.strategy;
+    const { file, line, col } = positionOf(token);
+    const diagnostics = file ? [{ file, line, col, code: e.code, message: e.message }] : [];
+    throw new NexusError(e.code, `${where(token)}: ${e.message}`, { diagnostics, exitCode: e.exitCode });
+  }
 }
 
 /**

@@ -5,16 +5,20 @@ import type { Assignment, ExecutionObserver, JobExecutor, JobOutcome, JobService
 
 /**
  * Workflow-command lines keep GitHub's `##[kind]` marks so a log reads as it does there; an annotation
- * keeps its place (`::error file=a.ts,line=3::message`) so the UI can link it.
+ * keeps its place (`::error file=a.ts,line=3::message`) so the UI can link it. Only the properties are
+ * escaped (`,` and `:` would end them); the message is written as it reads, so the raw log says
+ * "coverage 50% too low", and a message of several lines continues on plain lines below its mark.
  */
+const escapeProperty = (v: string) => v.replace(/%/g, '%25').replace(/,/g, '%2C').replace(/:/g, '%3A').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
 function render(line: LogLine): string {
   if (line.kind === 'output' || line.kind === 'error-output') return line.text;
   const a = line.annotation;
   if (a) {
     const props = Object.entries({ file: a.file, line: a.line, endLine: a.endLine, col: a.col, endColumn: a.endColumn, title: a.title })
       .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${k}=${String(v).replace(/%/g, '%25').replace(/,/g, '%2C').replace(/:/g, '%3A').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
-    if (props.length > 0) return `::${line.kind} ${props.join(',')}::${line.text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`;
+      .map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
+    if (props.length > 0) return `::${line.kind} ${props.join(',')}::${line.text.replace(/\r\n?/g, '\n')}`;
   }
   return `##[${line.kind}]${line.text}`;
 }

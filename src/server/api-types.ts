@@ -10,4 +10,5 @@ export interface RunList { runs: RunView[] }
 export interface RunDetail { run: RunView; jobs: JobView[] }
 export interface RunAnswer { run: RunView }
 export interface SecretList { secrets: { name: string; environment: string | null; updatedAt: number }[] }
+export interface VariableList { variables: { name: string; environment: string; value: string; updatedAt: number }[] }
 export interface ApiErrorBody { error?: { message?: string } }

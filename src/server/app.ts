@@ -16,7 +16,7 @@ import { webhookRoutes } from './http/webhook-routes.js';
 /** The HTTP API (git smart HTTP is served beside it, in server.ts, because it streams through a CGI). */
 export function createApp(ctx: ServerContext): Hono<Env> {
   const app = new Hono<Env>();
-  app.use('*', authenticate(ctx.store));
+  app.use('*', authenticate(ctx.identify));
   app.route('/api/runner/v1', runnerRoutes(ctx));
   app.route('/api', logRoutes(ctx));
   app.route('/api', apiRoutes(ctx));

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js';
+import type { Identify } from './http/auth.js';
 import type { ServerConfig } from './config.js';
 import type { Repos } from './git/repos.js';
 import type { Pipeline } from './pipeline.js';
@@ -11,6 +12,8 @@ export interface ServerContext {
   scheduler: Scheduler;
   pipeline: Pipeline;
   config: ServerConfig;
+  /** Who a bearer token (or git password) belongs to. */
+  identify: Identify;
   /** The URL clients and runners reach this server at. */
   url(): string;
   log(message: string): void;

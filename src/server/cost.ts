@@ -1,7 +1,12 @@
 import type { JobMinutes } from '../store/types.js';
 
 export interface CostRow {
+  project: string;
+  workflow: string;
+  /** `Workflow / job`, the project first when the report covers several. */
   job: string;
+  /** Average real duration of a run of the job. */
+  averageSeconds: number;
   /** Average billable minutes per run of the job. */
   durationMinutes: number;
   runs: number;
@@ -34,13 +39,19 @@ export function costReport(jobs: JobMinutes[], month: string, rate: number, free
   const days = Math.max(1, Math.ceil((Math.min(to, Math.max(now, from + 1)) - from) / 86_400_000));
   const byJob = new Map<string, JobMinutes[]>();
   for (const j of jobs) {
-    const name = `${j.workflowName} / ${j.key}`;
-    byJob.set(name, [...(byJob.get(name) ?? []), j]);
+    const id = JSON.stringify([j.project, j.workflowName, j.key]);
+    byJob.set(id, [...(byJob.get(id) ?? []), j]);
   }
-  const rows = [...byJob].map(([job, list]) => {
+  // Same-named workflows of different projects are different rows, and say whose they are.
+  const several = new Set(jobs.map((j) => j.project)).size > 1;
+  const rows = [...byJob.values()].map((list): CostRow => {
+    const { project, workflowName, key } = list[0];
     const minutes = list.reduce((s, j) => s + j.billableMinutes, 0);
     return {
-      job,
+      project,
+      workflow: workflowName,
+      job: `${several ? `${project}: ` : ''}${workflowName} / ${key}`,
+      averageSeconds: Math.round(list.reduce((s, j) => s + (j.finishedAt - j.startedAt), 0) / list.length / 100) / 10,
       durationMinutes: Math.round((minutes / list.length) * 10) / 10,
       runs: list.length,
       runsPerDay: Math.round((list.length / days) * 10) / 10,

@@ -32,15 +32,17 @@ async function approverOf(ctx: ServerContext, runId: number, projectId: number, 
 
 /**
  * Stores what a runner reported; a record whose run this server does not know (a deploy from the CLI on
- * the runner's host) is skipped. Returns how many were stored.
+ * the runner's host), or of a project the runner's token may not take jobs of, is skipped. Returns how
+ * many were stored.
  */
-export async function acceptDeployments(ctx: ServerContext, origin: string, records: unknown[]): Promise<number> {
+export async function acceptDeployments(ctx: ServerContext, origin: string, records: unknown[], scope: string[] | null): Promise<number> {
   let stored = 0;
   for (const [i, raw] of records.entries()) {
     const record = parseRecord(raw, i);
     const run = record.runId && /^\d+$/.test(record.runId) ? await ctx.store.getRun(Number(record.runId)) : undefined;
     const projectId = run?.projectId ?? (record.rollbackOf !== undefined ? (await ctx.store.findDeployment(origin, record.rollbackOf))?.projectId : undefined);
     if (projectId === undefined) continue;
+    if (scope && !scope.includes((await ctx.store.getProjectById(projectId))?.name ?? '')) continue;
     if (!record.approver && run) record.approver = await approverOf(ctx, run.id, projectId, record.environment);
     await ctx.store.saveDeployment({
       projectId, origin, localId: record.id, environment: record.environment, service: record.service,

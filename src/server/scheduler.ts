@@ -74,8 +74,13 @@ export class Scheduler {
     private readonly serverUrl: () => string,
   ) {}
 
-  /** Starts every workflow at `event.sha` that the event triggers (or only `onlyPath`). */
-  async trigger(project: Project, event: EventInfo, actor: string, opts: { onlyPath?: string; inputs?: Record<string, unknown> } = {}): Promise<Run[]> {
+  /**
+   * Starts every workflow at `event.sha` that the event triggers (or only `onlyPath`). With a
+   * `triggerKey` (what fired: a ref update, a webhook delivery) each workflow runs once per key, so an
+   * event processed again (after a crash, by a second replica, redelivered) starts nothing twice.
+   * Returns the runs this call created.
+   */
+  async trigger(project: Project, event: EventInfo, actor: string, opts: { onlyPath?: string; inputs?: Record<string, unknown>; triggerKey?: string } = {}): Promise<Run[]> {
     let files = await this.repos.workflows(project.name, event.sha);
     if (opts.onlyPath) files = files.filter((f) => f.path === opts.onlyPath);
     const payload = event.payload as Record<string, any>;
@@ -85,9 +90,11 @@ export class Scheduler {
     });
     const runs: Run[] = [];
     const base = { projectId: project.id, event: event.name, ref: event.ref, sha: event.sha, payload: event.payload, inputs: opts.inputs ?? {}, actor };
+    const keyOf = (path: string) => (opts.triggerKey ? `${opts.triggerKey}:${path}` : null);
     for (const p of problems) {
       // As on GitHub, a broken workflow file shows up as a failed run that says why.
-      const run = await this.store.createRun({ ...base, workflowPath: p.path, workflowName: p.path, status: 'in_progress', plan: {}, jobs: [] });
+      const { run, created } = await this.store.createRun({ ...base, workflowPath: p.path, workflowName: p.path, status: 'in_progress', plan: {}, jobs: [], triggerKey: keyOf(p.path) });
+      if (!created) continue;
       await this.store.updateRun(run.id, { status: 'completed', conclusion: 'failure', reason: p.message, finishedAt: Date.now() });
       runs.push((await this.store.getRun(run.id))!);
     }
@@ -95,28 +102,17 @@ export class Scheduler {
       const file = files.find((f) => f.path === wf.path)!;
       const plan: RunPlan = { workflow: { ...file, name: wf.name }, jobs: wf.jobs };
       const group = wf.concurrency?.group || null;
-      const status = group ? await this.claimGroup(project.id, group, wf.concurrency!.cancelInProgress) : 'in_progress';
-      const run = await this.store.createRun({
-        ...base, workflowPath: wf.path, workflowName: wf.name, status, plan, concurrencyGroup: group,
-        cancelInProgress: wf.concurrency?.cancelInProgress ?? false,
-        reason: status === 'waiting' ? `waiting for concurrency group "${group}"` : null,
+      const { run, created, cancel } = await this.store.createRun({
+        ...base, workflowPath: wf.path, workflowName: wf.name, status: 'in_progress', plan, concurrencyGroup: group,
+        cancelInProgress: wf.concurrency?.cancelInProgress ?? false, triggerKey: keyOf(wf.path),
         jobs: wf.jobs.map(jobRow),
       });
+      if (!created) continue;
+      for (const id of cancel) await this.cancelRun(id, `cancelled: a newer run in concurrency group "${group}" started`);
       await this.advance(run.id);
       runs.push((await this.store.getRun(run.id))!);
     }
     return runs;
-  }
-
-  /** A new run in `group`: cancels the runs there (cancel-in-progress) or waits, replacing an older waiter. */
-  private async claimGroup(projectId: number, group: string, cancelInProgress: boolean): Promise<Run['status']> {
-    const active = await this.store.listRuns({ projectId, concurrencyGroup: group, status: ['in_progress', 'waiting'] });
-    if (cancelInProgress) {
-      for (const r of active) await this.cancelRun(r.id, `cancelled: a newer run in concurrency group "${group}" started`);
-      return 'in_progress';
-    }
-    for (const r of active.filter((r) => r.status === 'waiting')) await this.cancelRun(r.id, `cancelled: replaced by a newer run waiting in concurrency group "${group}"`);
-    return active.some((r) => r.status === 'in_progress') ? 'waiting' : 'in_progress';
   }
 
   async advance(runId: number): Promise<void> {
@@ -132,9 +128,8 @@ export class Scheduler {
     jobs = await this.store.listJobs(run.id, run.attempt);
     await this.updateChecks(run, jobs);
     if (jobs.every((j) => j.status === 'completed')) {
-      const conclusion = aggregate(jobs.filter((j) => !isPlaceholder(j)).map(effective));
-      const won = await this.store.updateRun(run.id, { status: 'completed', conclusion, finishedAt: Date.now() }, ['in_progress']);
-      if (won && run.concurrencyGroup) await this.startNextInGroup(run.projectId, run.concurrencyGroup);
+      const { promoted } = await this.store.concludeRun(run.id, aggregate(jobs.filter((j) => !isPlaceholder(j)).map(effective)));
+      if (promoted !== null) await this.advance(promoted);
     }
   }
 
@@ -171,23 +166,24 @@ export class Scheduler {
     for (const r of rows) await this.release(r, all);
   }
 
-  /** Queues a started instance unless max-parallel or its concurrency group holds it back. */
+  /**
+   * Queues a started instance unless max-parallel, its environment's protection rules or its concurrency
+   * group (within the project, as GitHub scopes groups to a repository) hold it back.
+   */
   private async release(job: Job, jobs: Job[]): Promise<void> {
     const plan = planOf(job);
-    const hold = async (reason: string) => {
-      if (job.reason !== reason) await this.store.updateJob(job.id, { reason }, ['pending', 'waiting']);
-    };
     const siblings = jobs.filter((j) => j.jobId === job.jobId && j.id !== job.id && ['queued', 'assigned', 'running'].includes(j.status));
-    if (plan.maxParallel && Number.isFinite(plan.maxParallel) && siblings.length >= plan.maxParallel) return hold(`waiting for max-parallel (${plan.maxParallel})`);
-    const group = plan.instance?.concurrency;
-    if (group) {
-      const busy = (await this.store.listJobsByStatus(['queued', 'assigned', 'running'])).filter((j) => j.concurrencyGroup === group.group && j.id !== job.id);
-      if (busy.length && group.cancelInProgress) {
-        for (const b of busy) await this.cancelJob(b.id, `cancelled: a newer job in concurrency group "${group.group}" started`);
-      } else if (busy.length) return hold(`waiting for concurrency group "${group.group}"`);
+    if (plan.maxParallel && Number.isFinite(plan.maxParallel) && siblings.length >= plan.maxParallel) {
+      const reason = `waiting for max-parallel (${plan.maxParallel})`;
+      if (job.reason !== reason) await this.store.updateJob(job.id, { reason }, ['pending', 'waiting']);
+      return;
     }
     if (job.environment && !(await this.passesProtection(job))) return;
-    await this.store.updateJob(job.id, { status: 'queued', reason: null }, ['pending', 'waiting']);
+    const concurrency = plan.instance?.concurrency;
+    const group = concurrency ? { name: concurrency.group, cancelInProgress: concurrency.cancelInProgress, heldReason: `waiting for concurrency group "${concurrency.group}"` } : undefined;
+    const { replaced, superseded } = await this.store.queueJob(job.id, group);
+    for (const id of replaced) await this.cancelJob(id, `cancelled: replaced by a newer job waiting in concurrency group "${group!.name}"`);
+    for (const id of superseded) await this.cancelJob(id, `cancelled: a newer job in concurrency group "${group!.name}" started`);
   }
 
   /** A job deploying to an environment waits (status `waiting`) until its protection rules pass, or fails. */
@@ -223,18 +219,12 @@ export class Scheduler {
   }
 
   /**
-   * A job of concurrency group `group` ended: jobs of other runs held back by the group get their turn
-   * now rather than at the sweeper's next pass.
+   * A job of the project's concurrency group `group` ended: the job the group held gets its turn now
+   * rather than at the sweeper's next pass.
    */
-  async releaseGroup(group: string): Promise<void> {
-    const held = (await this.store.listJobsByStatus(['pending', 'waiting'])).filter((j) => j.concurrencyGroup === group);
+  async releaseGroup(projectId: number, group: string): Promise<void> {
+    const held = await this.store.listGroupJobs(projectId, group, ['pending', 'waiting']);
     for (const runId of new Set(held.map((j) => j.runId))) await this.advance(runId);
-  }
-
-  private async startNextInGroup(projectId: number, group: string): Promise<void> {
-    const waiting = (await this.store.listRuns({ projectId, concurrencyGroup: group, status: ['waiting'] })).sort((a, b) => a.id - b.id);
-    const next = waiting[0];
-    if (next && (await this.store.updateRun(next.id, { status: 'in_progress', reason: null, startedAt: Date.now() }, ['waiting']))) await this.advance(next.id);
   }
 
   /** Commit checks named as GitHub names them: the job's (instance) name, e.g. `unit-tests (frontend)`. */

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { openStore, type Store } from '../store/store.js';
 import type { JobExecutor } from '../runner/assignment.js';
 import { Runner } from '../runner/runner.js';
@@ -11,7 +12,9 @@ import { compileServerConfig, type ServerConfig, type ServerOptions } from './co
 import type { ServerContext } from './context.js';
 import { syncSchedules } from './cron.js';
 import { handleGit } from './git/git-route.js';
+import { safeEqual } from './http/auth.js';
 import { ingestLog, LOG_PATH } from './http/log-ingest.js';
+import { recoverPushes } from './push.js';
 import { Repos } from './git/repos.js';
 import type { Pipeline } from './pipeline.js';
 import { Scheduler } from './scheduler.js';
@@ -49,7 +52,12 @@ export async function startServer(options: ServerOptions, deps: { pipeline: Pipe
   const repos = new Repos(join(config.dataDir, 'repos'));
   let url = '';
   const scheduler = new Scheduler(store, repos, deps.pipeline, () => url);
-  const ctx: ServerContext = { store, repos, scheduler, pipeline: deps.pipeline, config, url: () => url, log };
+  // The in-process runners' credential lives only in this process: nothing is stored that could outlive
+  // it, and every start has a new one. Id 0 is no stored token's.
+  const localRunnerToken = `nxs_local_${randomBytes(24).toString('base64url')}`;
+  const localRunner = { id: 0, name: `in-process runner ${process.pid}`, role: 'runner' as const, projects: null };
+  const identify = async (token: string) => (safeEqual(token, localRunnerToken) ? localRunner : store.verifyToken(token));
+  const ctx: ServerContext = { store, repos, scheduler, pipeline: deps.pipeline, config, identify, url: () => url, log };
   const listener = getRequestListener(createApp(ctx).fetch);
   const failed = (what: string, res: import('node:http').ServerResponse) => (e: unknown) => {
     log(`${what}: ${e instanceof Error ? e.message : String(e)}`);
@@ -78,7 +86,8 @@ export async function startServer(options: ServerOptions, deps: { pipeline: Pipe
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   const adminTokenFile = await bootstrapAdmin(store, config.dataDir);
 
-  const sweeper = new Sweeper(store, repos, scheduler, config, (e) => log(`sweeper: ${e instanceof Error ? e.message : String(e)}`));
+  const sweeper = new Sweeper(store, repos, scheduler, config, () => recoverPushes(ctx), (e) => log(`sweeper: ${e instanceof Error ? e.message : String(e)}`));
+  await recoverPushes(ctx).catch((e) => log(`recovering pushes: ${e instanceof Error ? e.message : String(e)}`));
   // Runners whose server restarted keep heartbeating; give them one lease to reconnect before expiring.
   const grace = setTimeout(() => sweeper.start(), config.leaseMs + config.heartbeatMs);
   grace.unref();
@@ -86,9 +95,8 @@ export async function startServer(options: ServerOptions, deps: { pipeline: Pipe
 
   const runners: Runner[] = [];
   if (config.inProcessRunners > 0) {
-    const token = await store.createToken(`in-process runner ${process.pid}`, 'runner');
     for (let i = 0; i < config.inProcessRunners; i++) {
-      const runner = new Runner({ server: url, token, name: `in-process-${i + 1}`, labels: config.runnerLabels, capacity: 1, workDir: join(config.dataDir, 'work'), executor: deps.executor, log });
+      const runner = new Runner({ server: url, token: localRunnerToken, name: `in-process-${i + 1}`, labels: config.runnerLabels, capacity: 1, workDir: join(config.dataDir, 'work'), executor: deps.executor, log });
       runners.push(runner);
       runner.start();
     }

@@ -5,8 +5,9 @@ import type { Repos } from './git/repos.js';
 import type { Scheduler } from './scheduler.js';
 
 /**
- * The server's timers: lease expiry and job timeouts every quarter heartbeat, a periodic pass over
- * in-progress runs (so a replica that died between two writes never leaves a run stuck), and cron.
+ * The server's timers: lease expiry and job timeouts every quarter heartbeat, periodic passes over
+ * in-progress runs and unprocessed pushes (so a replica that died between two writes never leaves a run
+ * stuck or a push unanswered), and cron.
  * All of it is safe to run on every replica at once.
  */
 export class Sweeper {
@@ -18,6 +19,8 @@ export class Sweeper {
     private readonly repos: Repos,
     private readonly scheduler: Scheduler,
     private readonly config: ServerConfig,
+    /** Journalled pushes and recorded ref updates that no replica processed (one died mid-way). */
+    private readonly recoverPushes: () => Promise<void>,
     private readonly onError: (e: unknown) => void,
   ) {}
 
@@ -26,6 +29,7 @@ export class Sweeper {
     // Only a safety net (a replica that died between two writes): every change already advances its run.
     this.every('runs', Math.max(this.config.heartbeatMs * 5, 5000), () => this.advanceAll());
     this.every('cron', this.config.cronCheckMs, () => this.cron());
+    this.every('pushes', Math.max(this.config.heartbeatMs * 5, 5000), this.recoverPushes);
   }
   stop(): void {
     this.timers.forEach(clearInterval);

@@ -106,6 +106,32 @@ DELETE FROM approvals WHERE id NOT IN (SELECT MIN(id) FROM approvals GROUP BY jo
 CREATE UNIQUE INDEX approvals_request ON approvals (job_id, environment);
 `,
   },
+  {
+    version: 4,
+    name: 'project-scoped queue, runner tokens and durable triggers',
+    // Jobs carry their project so concurrency groups and scoped runner tokens filter in SQL; a job's lease
+    // belongs to the token that claimed it. Runner tokens may be limited to projects (NULL: every project).
+    // In-process runners no longer get stored tokens: the ones earlier versions left behind are revoked.
+    // Ref updates a push made are recorded before they are processed, and a run remembers what triggered
+    // it (a ref update, a webhook delivery), so processing them again creates nothing twice.
+    sql: `
+ALTER TABLE jobs ADD COLUMN project_id BIGINT;
+UPDATE jobs SET project_id = (SELECT project_id FROM runs WHERE runs.id = jobs.run_id);
+CREATE INDEX jobs_group ON jobs (project_id, concurrency_group, status);
+ALTER TABLE jobs ADD COLUMN lease_owner BIGINT;
+ALTER TABLE tokens ADD COLUMN projects TEXT;
+DELETE FROM tokens WHERE role = 'runner' AND name LIKE 'in-process runner %';
+ALTER TABLE runners ADD COLUMN token_id BIGINT;
+ALTER TABLE runners ADD COLUMN projects TEXT;
+ALTER TABLE runs ADD COLUMN trigger_key TEXT;
+CREATE UNIQUE INDEX runs_trigger ON runs (project_id, trigger_key);
+CREATE TABLE ref_updates (
+  id {{pk}}, project_id BIGINT NOT NULL REFERENCES projects(id), source TEXT NOT NULL UNIQUE, ref TEXT NOT NULL,
+  before_sha TEXT NOT NULL, after_sha TEXT NOT NULL, refs_before TEXT NOT NULL, pusher TEXT NOT NULL,
+  created_at BIGINT NOT NULL, claimed_until BIGINT, processed_at BIGINT);
+CREATE INDEX ref_updates_pending ON ref_updates (processed_at, id);
+`,
+  },
 ];
 
 const PK: Record<Dialect, string> = {

@@ -71,6 +71,9 @@ export class PostgresDriver implements SqlDriver {
   async script(db: SqlExecutor, sql: string): Promise<void> {
     for (const statement of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await db.run(statement);
   }
+  async lock(db: SqlExecutor, key: string): Promise<void> {
+    await db.get('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+  }
   async lockForMigration(db: SqlExecutor): Promise<void> {
     await db.get('SELECT pg_advisory_xact_lock(727274)');
   }

@@ -1,7 +1,7 @@
 import { NexusError } from '../errors.js';
 import { toJob } from './rows.js';
-import type { SqlDriver, SqlExecutor } from './sql.js';
-import type { Conclusion, ExpiredLease, Job, Lease } from './types.js';
+import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
+import type { Conclusion, ExpiredLease, HeldLease, Job, Lease } from './types.js';
 
 /**
  * The job queue: claim, acknowledge, lease renewal, results and lease expiry. Every write is conditional
@@ -23,6 +23,58 @@ export function labelsMatch(runsOn: string[], labels: string[]): boolean {
   return runsOn.every((l) => have.has(l.toLowerCase()));
 }
 
+/** Who claims: a registered runner, the token it speaks with, and what that token may take. */
+export interface Claimant {
+  id: number;
+  labels: string[];
+  tokenId: number;
+  /** Project names the runner's token is limited to; null: every project. */
+  projects: string[] | null;
+}
+
+/** The strings of a JSON array (a column or a parameter) as a one-column set, in the dialect's words. */
+function jsonStrings(dialect: SqlExecutor['dialect'], json: string): string {
+  return dialect === 'postgres' ? `SELECT v FROM jsonb_array_elements_text(${json}::jsonb) AS t(v)` : `SELECT value AS v FROM json_each(${json})`;
+}
+
+/**
+ * The queued jobs a claimant may take, matched in SQL: every runs-on label among the runner's (case
+ * apart) and the project within its token's scope. Placeholders $1 (labels) and $2 (projects) are bound.
+ */
+function claimable(dialect: SqlExecutor['dialect'], scoped: boolean): string {
+  return `j.status = 'queued'
+    AND NOT EXISTS (SELECT 1 FROM (${jsonStrings(dialect, 'j.runs_on')}) AS wanted
+      WHERE lower(wanted.v) NOT IN (SELECT lower(have.v) FROM (${jsonStrings(dialect, '$1')}) AS have))
+    ${scoped ? `AND j.project_id IN (SELECT p.id FROM projects p WHERE p.name IN (SELECT allowed.v FROM (${jsonStrings(dialect, '$2')}) AS allowed))` : ''}`;
+}
+
+const claimParams = (c: Claimant): SqlValue[] => (c.projects ? [JSON.stringify(c.labels), JSON.stringify(c.projects)] : [JSON.stringify(c.labels)]);
+
+/**
+ * Takes the oldest job the claimant may run, in one statement. On PostgreSQL only that row is locked
+ * (SKIP LOCKED, LIMIT 1), so claimers racing each other each take a different job instead of all
+ * skipping one locked batch.
+ */
+export async function claimJob(db: SqlExecutor, runner: Claimant, ackMs: number): Promise<Job | undefined> {
+  const params = claimParams(runner);
+  const n = params.length;
+  const now = Date.now();
+  const row = await db.get(
+    `UPDATE jobs SET status = 'assigned', runner_id = $${n + 1}, lease_owner = $${n + 2}, lease_token = lease_token + 1,
+       lease_expires_at = $${n + 3}, claimed_at = $${n + 4}, reason = NULL
+     WHERE status = 'queued' AND id = (SELECT j.id FROM jobs j WHERE ${claimable(db.dialect, !!runner.projects)}
+       ORDER BY j.id LIMIT 1${db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
+     RETURNING *`,
+    [...params, runner.id, runner.tokenId, now + ackMs, now],
+  );
+  return row ? toJob(row) : undefined;
+}
+
+/** Whether a job the claimant may run is queued, locked by another claim or not. */
+export async function hasClaimable(db: SqlExecutor, runner: Claimant): Promise<boolean> {
+  return !!(await db.get(`SELECT 1 AS one FROM jobs j WHERE ${claimable(db.dialect, !!runner.projects)} LIMIT 1`, claimParams(runner)));
+}
+
 export const billableMinutes = (startedAt: number | null, finishedAt: number): number =>
   startedAt === null ? 0 : Math.max(1, Math.ceil((finishedAt - startedAt) / 60_000));
 
@@ -31,36 +83,16 @@ async function jobRow(db: SqlExecutor, id: number, lock = false): Promise<Job | 
   return row ? toJob(row) : undefined;
 }
 
-function holds(job: Job | undefined, lease: Lease): job is Job {
-  return !!job && job.attempt === lease.attempt && job.leaseToken === lease.leaseToken;
+export function holds(job: Job | undefined, lease: HeldLease): job is Job {
+  return !!job && job.attempt === lease.attempt && job.leaseToken === lease.leaseToken && job.leaseOwner === lease.owner;
 }
 
-export async function claimJob(driver: SqlDriver, runner: { id: number; labels: string[] }, ackMs: number): Promise<Job | undefined> {
-  return driver.tx(async (db) => {
-    const skipLocked = db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const candidates = await db.all<{ id: number; runs_on: string }>(
-      `SELECT id, runs_on FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 200${skipLocked}`,
-    );
-    const now = Date.now();
-    for (const c of candidates) {
-      if (!labelsMatch(JSON.parse(c.runs_on), runner.labels)) continue;
-      const changed = await db.run(
-        `UPDATE jobs SET status = 'assigned', runner_id = $2, lease_token = lease_token + 1, lease_expires_at = $3,
-           claimed_at = $4, reason = NULL WHERE id = $1 AND status = 'queued'`,
-        [c.id, runner.id, now + ackMs, now],
-      );
-      if (changed) return jobRow(db, Number(c.id));
-    }
-    return undefined;
-  });
-}
-
-export async function ackJob(driver: SqlDriver, lease: Lease, leaseMs: number): Promise<Job> {
+export async function ackJob(driver: SqlDriver, lease: HeldLease, leaseMs: number): Promise<Job> {
   const now = Date.now();
   const changed = await driver.run(
     `UPDATE jobs SET status = 'running', started_at = $4, lease_expires_at = $5, deadline_at = $4 + timeout_ms
-     WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND status = 'assigned'`,
-    [lease.jobId, lease.attempt, lease.leaseToken, now, now + leaseMs],
+     WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND lease_owner = $6 AND status = 'assigned'`,
+    [lease.jobId, lease.attempt, lease.leaseToken, now, now + leaseMs, lease.owner],
   );
   const job = await jobRow(driver, lease.jobId);
   // A repeated acknowledgement (its first answer lost) is fine while the lease is still ours.
@@ -68,10 +100,10 @@ export async function ackJob(driver: SqlDriver, lease: Lease, leaseMs: number): 
   throw new StaleLeaseError(lease, job ? `the job is ${job.status} under lease ${job.leaseToken}` : 'no such job');
 }
 
-export async function heartbeat(driver: SqlDriver, lease: Lease, leaseMs: number): Promise<Job> {
+export async function heartbeat(driver: SqlDriver, lease: HeldLease, leaseMs: number): Promise<Job> {
   const changed = await driver.run(
-    `UPDATE jobs SET lease_expires_at = $4 WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND status = 'running'`,
-    [lease.jobId, lease.attempt, lease.leaseToken, Date.now() + leaseMs],
+    `UPDATE jobs SET lease_expires_at = $4 WHERE id = $1 AND attempt = $2 AND lease_token = $3 AND lease_owner = $5 AND status = 'running'`,
+    [lease.jobId, lease.attempt, lease.leaseToken, Date.now() + leaseMs, lease.owner],
   );
   const job = await jobRow(driver, lease.jobId);
   if (changed && holds(job, lease)) return job;
@@ -80,7 +112,7 @@ export async function heartbeat(driver: SqlDriver, lease: Lease, leaseMs: number
 
 export async function finishJob(
   driver: SqlDriver,
-  lease: Lease,
+  lease: HeldLease,
   result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null },
 ): Promise<Job> {
   return driver.tx(async (db) => {
@@ -165,14 +197,15 @@ export async function expireDeadlines(driver: SqlDriver, now: number): Promise<J
  * Ack-index append (as Gitea's UpdateLog): chunk `seq` is stored only if it is the next one, so a retried
  * chunk is not duplicated and a gap is never written; the reply is the count stored.
  */
-export async function appendLog(driver: SqlDriver, lease: Lease, seq: number, data: string): Promise<number> {
+export async function appendLog(driver: SqlDriver, lease: HeldLease, seq: number, data: string): Promise<number> {
   const count = await driver.tx(async (db) => {
-    const row = await db.get<{ status: string; attempt: number; lease_token: number; log_count: number }>(
-      `SELECT status, attempt, lease_token, log_count FROM jobs WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+    const row = await db.get<{ status: string; attempt: number; lease_token: number; lease_owner: number | null; log_count: number }>(
+      `SELECT status, attempt, lease_token, lease_owner, log_count FROM jobs WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
       [lease.jobId],
     );
-    if (!row || Number(row.attempt) !== lease.attempt || Number(row.lease_token) !== lease.leaseToken || (row.status !== 'running' && row.status !== 'assigned')) {
-      throw new StaleLeaseError(lease, row ? `the job is ${row.status}` : 'no such job');
+    const fenced = !row || Number(row.attempt) !== lease.attempt || Number(row.lease_token) !== lease.leaseToken || row.lease_owner === null || Number(row.lease_owner) !== lease.owner;
+    if (fenced || (row.status !== 'running' && row.status !== 'assigned')) {
+      throw new StaleLeaseError(lease, row ? `the job is ${row.status}${fenced ? ' under another lease' : ''}` : 'no such job');
     }
     const stored = Number(row.log_count);
     if (seq !== stored) return stored;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NexusError } from '../errors.js';
@@ -15,6 +15,11 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
+  }
+  /** HMAC-SHA256 of `message` under a key derived for `purpose`, so no derived value opens a secret. */
+  mac(purpose: string, message: string): string {
+    const key = createHmac('sha256', this.key).update(`nexus-mac:${purpose}`).digest();
+    return createHmac('sha256', key).update(message).digest('base64url');
   }
   open(sealed: string, context: string): string {
     const [version, iv, tag, data] = sealed.split(':');

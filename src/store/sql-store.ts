@@ -3,8 +3,9 @@ import * as queue from './queue.js';
 import { toApproval, toArtifact, toCacheRow, toCheck, toDeployment, toJob, toProject, toRun, toRunner, toStep } from './rows.js';
 import type { SecretBox } from './secret-box.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
-import type { JobPatch, RunPatch, Store, TokenInfo } from './store.js';
-import type { Approval, ApprovalStatus, ArtifactEntry, CacheRow, Check, Conclusion, Job, JobStatus, Lease, NewJob, NewRun, Project, Role, Run, RunStatus, Step, StoredDeployment } from './types.js';
+import type { Claimant } from './queue.js';
+import type { CreatedRun, JobGroup, JobPatch, RefUpdateRecord, RunPatch, Store, TokenInfo } from './store.js';
+import type { Approval, ApprovalStatus, ArtifactEntry, CacheRow, Check, Conclusion, HeldLease, Job, JobStatus, NewJob, NewRun, Project, Role, Run, RunStatus, Step, StoredDeployment } from './types.js';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const placeholders = (values: unknown[], from = 1): string => values.map((_, i) => `$${i + from}`).join(', ');
@@ -47,6 +48,9 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     return this.db.close();
   }
+  sign(purpose: string, message: string): string {
+    return this.box.mac(purpose, message);
+  }
 
   async createProject(name: string, defaultBranch = 'main'): Promise<Project> {
     const row = await this.db.get('INSERT INTO projects (name, default_branch, created_at) VALUES ($1, $2, $3) RETURNING *', [name, defaultBranch, Date.now()]);
@@ -68,27 +72,82 @@ export class SqlStore implements Store {
     if (patch.retryRunnerLost !== undefined) await this.db.run('UPDATE projects SET retry_runner_lost = $2 WHERE id = $1', [id, patch.retryRunnerLost ? 1 : 0]);
   }
 
-  async createRun(run: NewRun): Promise<Run> {
-    const created = await this.db.tx(async (db) => {
+  async createRun(run: NewRun): Promise<CreatedRun> {
+    const result = await this.db.tx(async (db): Promise<CreatedRun> => {
+      if (run.triggerKey) {
+        await this.db.lock(db, `run-trigger:${run.projectId}:${run.triggerKey}`);
+        const existing = await db.get('SELECT * FROM runs WHERE project_id = $1 AND trigger_key = $2', [run.projectId, run.triggerKey]);
+        if (existing) return { run: toRun(existing), created: false, cancel: [] };
+      }
+      let status = run.status;
+      let reason = run.reason ?? null;
+      const cancel: number[] = [];
+      const group = run.concurrencyGroup;
+      if (group) {
+        // Taking a place in the group and inserting the run are one step: two replicas creating runs of
+        // one group at once must not both start.
+        await this.db.lock(db, `run-group:${run.projectId}:${group}`);
+        const active = await db.all<{ id: number; status: RunStatus }>(
+          `SELECT id, status FROM runs WHERE project_id = $1 AND concurrency_group = $2 AND status IN ('in_progress', 'waiting') ORDER BY id`,
+          [run.projectId, group],
+        );
+        const waiting = active.filter((r) => r.status === 'waiting').map((r) => Number(r.id));
+        await this.endWaitingRuns(db, waiting, run.cancelInProgress
+          ? `cancelled: a newer run in concurrency group "${group}" started`
+          : `cancelled: replaced by a newer run waiting in concurrency group "${group}"`);
+        const inProgress = active.filter((r) => r.status === 'in_progress').map((r) => Number(r.id));
+        if (run.cancelInProgress) cancel.push(...inProgress);
+        else if (inProgress.length) (status = 'waiting'), (reason = `waiting for concurrency group "${group}"`);
+      }
       const counter = await db.get<{ run_counter: number }>('UPDATE projects SET run_counter = run_counter + 1 WHERE id = $1 RETURNING run_counter', [run.projectId]);
       const now = Date.now();
       const row = await db.get(
         `INSERT INTO runs (project_id, number, workflow_path, workflow_name, event, ref, sha, payload, inputs, actor, status, reason,
-           concurrency_group, cancel_in_progress, plan, created_at, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+           concurrency_group, cancel_in_progress, plan, created_at, started_at, trigger_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING *`,
         [
           run.projectId, Number(counter!.run_counter), run.workflowPath, run.workflowName, run.event, run.ref, run.sha,
-          JSON.stringify(run.payload), JSON.stringify(run.inputs), run.actor, run.status, run.reason ?? null,
-          run.concurrencyGroup ?? null, run.cancelInProgress ? 1 : 0, JSON.stringify(run.plan), now,
-          run.status === 'in_progress' ? now : null,
+          JSON.stringify(run.payload), JSON.stringify(run.inputs), run.actor, status, reason,
+          group ?? null, run.cancelInProgress ? 1 : 0, JSON.stringify(run.plan), now,
+          status === 'in_progress' ? now : null, run.triggerKey ?? null,
         ],
       );
       const created = toRun(row!);
       await this.insertJobs(db, created.id, 1, run.jobs);
-      return created;
+      return { run: created, created: true, cancel };
     });
-    if (run.jobs.some((j) => j.status === 'queued')) await this.db.notify(queue.QUEUE_CHANNEL, '');
-    return created;
+    if (result.created && run.jobs.some((j) => j.status === 'queued')) await this.db.notify(queue.QUEUE_CHANNEL, '');
+    return result;
+  }
+  /** Waiting runs never started a job: they end here, with their jobs, in the caller's transaction. */
+  private async endWaitingRuns(db: SqlExecutor, ids: number[], reason: string): Promise<void> {
+    if (!ids.length) return;
+    const now = Date.now();
+    const list = placeholders(ids, 4);
+    await db.run(`UPDATE runs SET status = 'completed', conclusion = 'cancelled', reason = $1, finished_at = $2 WHERE status = $3 AND id IN (${list})`, [reason, now, 'waiting', ...ids]);
+    await db.run(
+      `UPDATE jobs SET status = 'completed', conclusion = 'cancelled', reason = $1, finished_at = $2, billable_minutes = 0
+       WHERE status = $3 AND run_id IN (${list})`,
+      [reason, now, 'pending', ...ids],
+    );
+  }
+  async concludeRun(id: number, conclusion: Conclusion): Promise<{ won: boolean; promoted: number | null }> {
+    return this.db.tx(async (db) => {
+      const run = await db.get<{ project_id: number; concurrency_group: string | null }>('SELECT project_id, concurrency_group FROM runs WHERE id = $1', [id]);
+      if (!run) return { won: false, promoted: null };
+      const group = run.concurrency_group;
+      if (group) await this.db.lock(db, `run-group:${run.project_id}:${group}`);
+      const now = Date.now();
+      const won = (await db.run(`UPDATE runs SET status = 'completed', conclusion = $2, finished_at = $3 WHERE id = $1 AND status = 'in_progress'`, [id, conclusion, now])) > 0;
+      if (!won || !group) return { won, promoted: null };
+      const next = await db.get<{ id: number }>(
+        `SELECT id FROM runs WHERE project_id = $1 AND concurrency_group = $2 AND status = 'waiting' ORDER BY id LIMIT 1`,
+        [run.project_id, group],
+      );
+      if (!next) return { won, promoted: null };
+      await db.run(`UPDATE runs SET status = 'in_progress', reason = NULL, started_at = $2 WHERE id = $1 AND status = 'waiting'`, [next.id, now]);
+      return { won, promoted: Number(next.id) };
+    });
   }
   private async insertJobs(db: SqlExecutor, runId: number, runAttempt: number, jobs: NewJob[]): Promise<Job[]> {
     const now = Date.now();
@@ -96,8 +155,8 @@ export class SqlStore implements Store {
     for (const j of jobs) {
       const row = await db.get(
         `INSERT INTO jobs (run_id, run_attempt, key, job_id, name, needs, runs_on, plan, status, conclusion, reason, outputs,
-           timeout_ms, concurrency_group, environment, created_at, queued_at, finished_at, billable_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING *`,
+           timeout_ms, concurrency_group, environment, created_at, queued_at, finished_at, billable_minutes, project_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, (SELECT project_id FROM runs WHERE id = $1)) RETURNING *`,
         [
           runId, runAttempt, j.key, j.jobId, j.name, JSON.stringify(j.needs), JSON.stringify(j.runsOn), JSON.stringify(j.plan),
           j.status, j.conclusion ?? null, j.reason ?? null, JSON.stringify(j.outputs ?? {}), j.timeoutMs, j.concurrencyGroup ?? null,
@@ -145,9 +204,6 @@ export class SqlStore implements Store {
       : await this.db.all('SELECT * FROM jobs WHERE run_id = $1 AND run_attempt = $2 ORDER BY id', [runId, runAttempt]);
     return rows.map(toJob);
   }
-  async listJobsByStatus(status: JobStatus[], limit = 1000): Promise<Job[]> {
-    return (await this.db.all(`SELECT * FROM jobs WHERE status IN (${placeholders(status)}) ORDER BY id LIMIT ${Number(limit)}`, status)).map(toJob);
-  }
   async updateJob(id: number, patch: JobPatch, from: JobStatus[]): Promise<boolean> {
     const sets: string[] = [];
     const params: SqlValue[] = [id];
@@ -168,16 +224,46 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
-  claimJob(runner: { id: number; labels: string[] }, ackMs: number): Promise<Job | undefined> {
+  async queueJob(id: number, group?: JobGroup): Promise<{ queued: boolean; replaced: number[]; superseded: number[] }> {
+    const result = await this.db.tx(async (db) => {
+      const toQueue = () => db.run(`UPDATE jobs SET status = 'queued', reason = NULL, queued_at = $2 WHERE id = $1 AND status IN ('pending', 'waiting')`, [id, Date.now()]);
+      if (!group) return { queued: (await toQueue()) > 0, replaced: [], superseded: [] };
+      const job = await db.get<{ project_id: number }>('SELECT project_id FROM jobs WHERE id = $1', [id]);
+      if (!job) return { queued: false, replaced: [], superseded: [] };
+      await this.db.lock(db, `job-group:${job.project_id}:${group.name}`);
+      const others = await db.all<{ id: number; status: JobStatus; reason: string | null }>(
+        `SELECT id, status, reason FROM jobs WHERE project_id = $1 AND concurrency_group = $2 AND id <> $3
+           AND status IN ('pending', 'waiting', 'queued', 'assigned', 'running') ORDER BY id`,
+        [job.project_id, group.name, id],
+      );
+      // As on GitHub: one job of a group runs and one waits; a newer waiter replaces the older.
+      const replaced = others.filter((o) => (o.status === 'pending' || o.status === 'waiting') && o.reason === group.heldReason).map((o) => Number(o.id));
+      const active = others.filter((o) => o.status === 'queued' || o.status === 'assigned' || o.status === 'running').map((o) => Number(o.id));
+      if (group.cancelInProgress || !active.length) return { queued: (await toQueue()) > 0, replaced, superseded: group.cancelInProgress ? active : [] };
+      await db.run(`UPDATE jobs SET reason = $2 WHERE id = $1 AND status IN ('pending', 'waiting')`, [id, group.heldReason]);
+      return { queued: false, replaced, superseded: [] };
+    });
+    if (result.queued) await this.db.notify(queue.QUEUE_CHANNEL, '');
+    return result;
+  }
+  async listGroupJobs(projectId: number, group: string, status: JobStatus[]): Promise<Job[]> {
+    const rows = await this.db.all(`SELECT * FROM jobs WHERE project_id = $1 AND concurrency_group = $2 AND status IN (${placeholders(status, 3)}) ORDER BY id`, [projectId, group, ...status]);
+    return rows.map(toJob);
+  }
+
+  claimJob(runner: Claimant, ackMs: number): Promise<Job | undefined> {
     return queue.claimJob(this.db, runner, ackMs);
   }
-  ackJob(lease: Lease, leaseMs: number): Promise<Job> {
+  hasClaimable(runner: Claimant): Promise<boolean> {
+    return queue.hasClaimable(this.db, runner);
+  }
+  ackJob(lease: HeldLease, leaseMs: number): Promise<Job> {
     return queue.ackJob(this.db, lease, leaseMs);
   }
-  heartbeat(lease: Lease, leaseMs: number): Promise<Job> {
+  heartbeat(lease: HeldLease, leaseMs: number): Promise<Job> {
     return queue.heartbeat(this.db, lease, leaseMs);
   }
-  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null }): Promise<Job> {
+  finishJob(lease: HeldLease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null }): Promise<Job> {
     return queue.finishJob(this.db, lease, result);
   }
   expireLeases(now = Date.now()) {
@@ -190,7 +276,7 @@ export class SqlStore implements Store {
     return this.db.listen(queue.QUEUE_CHANNEL, listener);
   }
 
-  appendLog(lease: Lease, seq: number, data: string): Promise<number> {
+  appendLog(lease: HeldLease, seq: number, data: string): Promise<number> {
     return queue.appendLog(this.db, lease, seq, data);
   }
   async readLogs(jobId: number, after?: { attempt: number; seq: number }) {
@@ -205,14 +291,14 @@ export class SqlStore implements Store {
   onLog(listener: (jobId: number) => void): () => void {
     return this.db.listen(queue.LOG_CHANNEL, (payload) => listener(Number(payload)));
   }
-  async heldJob(lease: Lease): Promise<Job> {
+  async heldJob(lease: HeldLease): Promise<Job> {
     const job = await this.getJob(lease.jobId);
-    if (!job || job.attempt !== lease.attempt || job.leaseToken !== lease.leaseToken || job.status !== 'running') {
-      throw new queue.StaleLeaseError(lease, job ? `the job is ${job.status}` : 'no such job');
+    if (!queue.holds(job, lease) || job.status !== 'running') {
+      throw new queue.StaleLeaseError(lease, job ? `the job is ${job.status}${queue.holds(job, lease) ? '' : ' under another lease'}` : 'no such job');
     }
     return job;
   }
-  async recordStep(lease: Lease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void> {
+  async recordStep(lease: HeldLease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void> {
     await this.heldJob(lease);
     const now = Date.now();
     await this.db.run(
@@ -226,11 +312,11 @@ export class SqlStore implements Store {
     return (await this.db.all('SELECT * FROM steps WHERE job_id = $1 ORDER BY attempt, number', [jobId])).map(toStep);
   }
 
-  async registerRunner(r: { name: string; labels: string[]; capacity: number; version: string }) {
+  async registerRunner(r: { name: string; labels: string[]; capacity: number; version: string; tokenId: number; projects: string[] | null }) {
     const now = Date.now();
     const row = await this.db.get(
-      'INSERT INTO runners (name, labels, capacity, version, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING *',
-      [r.name, JSON.stringify(r.labels), r.capacity, r.version, now],
+      'INSERT INTO runners (name, labels, capacity, version, created_at, last_seen_at, token_id, projects) VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING *',
+      [r.name, JSON.stringify(r.labels), r.capacity, r.version, now, r.tokenId, r.projects ? JSON.stringify(r.projects) : null],
     );
     return toRunner(row!);
   }
@@ -294,14 +380,16 @@ export class SqlStore implements Store {
     return (await this.db.all('SELECT * FROM checks WHERE project_id = $1 AND sha = $2 ORDER BY name', [projectId, sha])).map(toCheck);
   }
 
-  async createToken(name: string, role: Role): Promise<string> {
+  async createToken(name: string, role: Role, projects: string[] | null = null): Promise<string> {
     const token = `nxs_${randomBytes(24).toString('base64url')}`;
-    await this.db.run('INSERT INTO tokens (name, role, hash, created_at) VALUES ($1, $2, $3, $4)', [name, role, hashToken(token), Date.now()]);
+    await this.db.run('INSERT INTO tokens (name, role, hash, created_at, projects) VALUES ($1, $2, $3, $4, $5)', [
+      name, role, hashToken(token), Date.now(), projects ? JSON.stringify(projects) : null,
+    ]);
     return token;
   }
   async verifyToken(token: string): Promise<TokenInfo | undefined> {
-    const row = await this.db.get<{ id: number; name: string; role: Role }>('SELECT id, name, role FROM tokens WHERE hash = $1', [hashToken(token)]);
-    return row && { id: Number(row.id), name: row.name, role: row.role };
+    const row = await this.db.get<{ id: number; name: string; role: Role; projects: string | null }>('SELECT id, name, role, projects FROM tokens WHERE hash = $1', [hashToken(token)]);
+    return row && { id: Number(row.id), name: row.name, role: row.role, projects: row.projects ? (JSON.parse(row.projects) as string[]) : null };
   }
   async countTokens(): Promise<number> {
     return Number((await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tokens'))!.n);
@@ -340,6 +428,16 @@ export class SqlStore implements Store {
        ON CONFLICT (project_id, environment, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       [projectId, environment, name, value, Date.now()],
     );
+  }
+  async deleteVariable(projectId: number, environment: string, name: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM variables WHERE project_id = $1 AND environment = $2 AND name = $3', [projectId, environment, name])) > 0;
+  }
+  async listVariables(projectId: number) {
+    const rows = await this.db.all<{ environment: string; name: string; value: string; updated_at: number }>(
+      'SELECT environment, name, value, updated_at FROM variables WHERE project_id = $1 ORDER BY environment, name',
+      [projectId],
+    );
+    return rows.map((r) => ({ environment: r.environment, name: r.name, value: r.value, updatedAt: Number(r.updated_at) }));
   }
   async variablesFor(projectId: number, environment?: string | null): Promise<Record<string, string>> {
     const rows = await this.db.all<{ name: string; value: string }>(
@@ -406,10 +504,11 @@ export class SqlStore implements Store {
     await this.db.run('DELETE FROM caches WHERE id = $1', [id]);
   }
 
-  async recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }): Promise<void> {
+  async recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }, keep = 1000): Promise<void> {
     await this.db.run('INSERT INTO webhook_deliveries (source, event, delivery, status, outcome, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      d.source, d.event, d.delivery, d.status, d.outcome, Date.now(),
+      d.source, d.event, d.delivery.slice(0, 200), d.status, d.outcome, Date.now(),
     ]);
+    await this.db.run('DELETE FROM webhook_deliveries WHERE id < (SELECT MIN(id) FROM (SELECT id FROM webhook_deliveries ORDER BY id DESC LIMIT $1) AS newest)', [keep]);
   }
   async listDeliveries(limit = 50) {
     const rows = await this.db.all<{ id: number | string; source: string; event: string; delivery: string; status: number | string; outcome: string; created_at: number | string }>('SELECT * FROM webhook_deliveries ORDER BY id DESC LIMIT $1', [limit]);
@@ -441,15 +540,48 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
+  async recordRefUpdates(updates: (Omit<RefUpdateRecord, 'id'> & { source: string })[]): Promise<number[]> {
+    if (!updates.length) return [];
+    return this.db.tx(async (db) => {
+      for (const u of updates) {
+        await db.run(
+          `INSERT INTO ref_updates (project_id, source, ref, before_sha, after_sha, refs_before, pusher, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (source) DO NOTHING`,
+          [u.projectId, u.source, u.ref, u.before, u.after, JSON.stringify(u.refsBefore), u.pusher, Date.now()],
+        );
+      }
+      const rows = await db.all<{ id: number }>(`SELECT id FROM ref_updates WHERE processed_at IS NULL AND source IN (${placeholders(updates)}) ORDER BY id`, updates.map((u) => u.source));
+      return rows.map((r) => Number(r.id));
+    });
+  }
+  async takeRefUpdate(id: number, leaseMs: number): Promise<RefUpdateRecord | undefined> {
+    const now = Date.now();
+    const row = await this.db.get<Record<string, string | number>>(
+      `UPDATE ref_updates SET claimed_until = $2 WHERE id = $1 AND processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3) RETURNING *`,
+      [id, now + leaseMs, now],
+    );
+    return row && {
+      id: Number(row.id), projectId: Number(row.project_id), ref: String(row.ref), before: String(row.before_sha), after: String(row.after_sha),
+      refsBefore: JSON.parse(String(row.refs_before)) as Record<string, string>, pusher: String(row.pusher),
+    };
+  }
+  async finishRefUpdate(id: number): Promise<void> {
+    await this.db.run('UPDATE ref_updates SET processed_at = $2 WHERE id = $1', [id, Date.now()]);
+  }
+  async pendingRefUpdates(): Promise<number[]> {
+    return (await this.db.all<{ id: number }>('SELECT id FROM ref_updates WHERE processed_at IS NULL ORDER BY id')).map((r) => Number(r.id));
+  }
+
   async jobMinutes(fromMs: number, toMs: number, projectId?: number) {
-    const rows = await this.db.all<{ key: string; workflow_name: string; run_id: number; started_at: number; finished_at: number; billable_minutes: number }>(
-      `SELECT j.key, r.workflow_name, j.run_id, j.started_at, j.finished_at, j.billable_minutes FROM jobs j JOIN runs r ON r.id = j.run_id
+    const rows = await this.db.all<{ project: string; key: string; workflow_name: string; run_id: number; started_at: number; finished_at: number; billable_minutes: number }>(
+      `SELECT p.name AS project, j.key, r.workflow_name, j.run_id, j.started_at, j.finished_at, j.billable_minutes
+       FROM jobs j JOIN runs r ON r.id = j.run_id JOIN projects p ON p.id = r.project_id
        WHERE j.status = 'completed' AND j.started_at IS NOT NULL AND j.finished_at >= $1 AND j.finished_at < $2 AND ($3 = 0 OR r.project_id = $3)
        ORDER BY j.id`,
       [fromMs, toMs, projectId ?? 0],
     );
     return rows.map((r) => ({
-      key: r.key, workflowName: r.workflow_name, runId: Number(r.run_id), startedAt: Number(r.started_at),
+      project: r.project, key: r.key, workflowName: r.workflow_name, runId: Number(r.run_id), startedAt: Number(r.started_at),
       finishedAt: Number(r.finished_at), billableMinutes: Number(r.billable_minutes ?? 0),
     }));
   }

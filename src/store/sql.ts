@@ -18,6 +18,11 @@ export interface SqlDriver extends SqlExecutor {
   tx<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations). */
   script(db: SqlExecutor, sql: string): Promise<void>;
+  /**
+   * Inside `tx`: holds `key` until the transaction ends, across every process sharing the database (an
+   * advisory lock on PG; SQLite's write lock, taken by BEGIN IMMEDIATE, already serialises everything).
+   */
+  lock(db: SqlExecutor, key: string): Promise<void>;
   /** Serialises concurrent migrators (two replicas starting together); a no-op where the transaction already does. */
   lockForMigration(db: SqlExecutor): Promise<void>;
   /** Wakes listeners in every process that shares the database (LISTEN/NOTIFY on PG, in-process on SQLite). */

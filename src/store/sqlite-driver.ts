@@ -111,6 +111,9 @@ export class SqliteDriver implements SqlDriver {
   async script(_db: SqlExecutor, sql: string): Promise<void> {
     this.db.exec(sql);
   }
+  async lock(): Promise<void> {
+    // BEGIN IMMEDIATE holds the database's single write lock for the whole transaction.
+  }
   async lockForMigration(): Promise<void> {
     // BEGIN IMMEDIATE already holds the database's single write lock.
   }

@@ -3,12 +3,13 @@ import { join, resolve } from 'node:path';
 import { NexusError } from '../errors.js';
 import { migrate } from './migrations.js';
 import { PostgresDriver } from './postgres-driver.js';
+import type { Claimant } from './queue.js';
 import { SecretBox, loadSecretKey } from './secret-box.js';
 import type { Dialect, SqlDriver } from './sql.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { SqlStore } from './sql-store.js';
 import type {
-  Approval, ApprovalStatus, ArtifactEntry, CacheRow, Check, Conclusion, ExpiredLease, Job, JobMinutes, JobStatus, Lease, LogChunk, NewJob, NewRun, Project, Role, Run,
+  Approval, ApprovalStatus, ArtifactEntry, CacheRow, Check, Conclusion, ExpiredLease, HeldLease, Job, JobMinutes, JobStatus, LogChunk, NewJob, NewRun, Project, Role, Run,
   RunStatus, RunnerInfo, Step, StoredDeployment,
 } from './types.js';
 
@@ -19,6 +20,36 @@ export interface TokenInfo {
   id: number;
   name: string;
   role: Role;
+  /** For a runner token: the projects whose jobs it may take (null: every project). */
+  projects: string[] | null;
+}
+
+/** What creating a run did: `created` is false when a run with its trigger key already existed (returned as `run`). */
+export interface CreatedRun {
+  run: Run;
+  created: boolean;
+  /** In-progress runs of its concurrency group that cancel-in-progress now cancels. */
+  cancel: number[];
+}
+
+/** A job-level concurrency group, scoped to the job's project as GitHub scopes groups to a repository. */
+export interface JobGroup {
+  name: string;
+  cancelInProgress: boolean;
+  /** The reason a job held by the group shows; it also marks the group's pending job. */
+  heldReason: string;
+}
+
+/** One ref a push changed, recorded before anything is triggered so that no acknowledged push is lost. */
+export interface RefUpdateRecord {
+  id: number;
+  projectId: number;
+  ref: string;
+  before: string;
+  after: string;
+  /** Every ref of the repository just before the push. */
+  refsBefore: Record<string, string>;
+  pusher: string;
 }
 
 /**
@@ -29,6 +60,8 @@ export interface TokenInfo {
 export interface Store {
   readonly dialect: Dialect;
   close(): Promise<void>;
+  /** An HMAC of `message` under the server's secret key (replicas share it); `purpose` keeps uses apart. */
+  sign(purpose: string, message: string): string;
 
   createProject(name: string, defaultBranch?: string): Promise<Project>;
   getProject(name: string): Promise<Project | undefined>;
@@ -36,37 +69,57 @@ export interface Store {
   listProjects(): Promise<Project[]>;
   updateProject(id: number, patch: Partial<Pick<Project, 'defaultBranch' | 'retryRunnerLost'>>): Promise<void>;
 
-  createRun(run: NewRun): Promise<Run>;
+  /**
+   * Creates a run (once per trigger key). A run with a concurrency group takes its place in the group
+   * atomically: it starts or waits (status decided here), an older waiting run of the group is cancelled,
+   * and with cancel-in-progress the group's active runs are returned to cancel.
+   */
+  createRun(run: NewRun): Promise<CreatedRun>;
   getRun(id: number): Promise<Run | undefined>;
   listRuns(filter?: { projectId?: number; status?: RunStatus[]; concurrencyGroup?: string; limit?: number }): Promise<Run[]>;
   /** Conditional: applies only while the run's status is one of `from` (any status when omitted). */
   updateRun(id: number, patch: RunPatch, from?: RunStatus[]): Promise<boolean>;
+  /**
+   * Completes an in-progress run and, in the same transaction, starts the oldest run waiting in its
+   * concurrency group; `won` is false when the run was not in progress.
+   */
+  concludeRun(id: number, conclusion: Conclusion): Promise<{ won: boolean; promoted: number | null }>;
   addJobs(runId: number, runAttempt: number, jobs: NewJob[]): Promise<Job[]>;
   getJob(id: number): Promise<Job | undefined>;
   listJobs(runId: number, runAttempt?: number): Promise<Job[]>;
-  listJobsByStatus(status: JobStatus[], limit?: number): Promise<Job[]>;
   /** Conditional transition: applies only while the job's status is one of `from`. */
   updateJob(id: number, patch: JobPatch, from: JobStatus[]): Promise<boolean>;
+  /**
+   * Queues a pending or waiting job, through its concurrency group when it has one (atomically, so two
+   * replicas never queue two jobs of a group): held while another job of the group is queued or running
+   * (unless cancel-in-progress), and the group's older held job is replaced. Returns whether it was
+   * queued, the held jobs it replaced and the active ones cancel-in-progress supersedes (to cancel now).
+   */
+  queueJob(id: number, group?: JobGroup): Promise<{ queued: boolean; replaced: number[]; superseded: number[] }>;
+  /** Jobs of a project's concurrency group in the given states. */
+  listGroupJobs(projectId: number, group: string, status: JobStatus[]): Promise<Job[]>;
 
-  /** Claims the oldest queued job whose runs-on labels the runner has; it stays `assigned` until acknowledged. */
-  claimJob(runner: { id: number; labels: string[] }, ackMs: number): Promise<Job | undefined>;
-  ackJob(lease: Lease, leaseMs: number): Promise<Job>;
-  heartbeat(lease: Lease, leaseMs: number): Promise<Job>;
-  finishJob(lease: Lease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null }): Promise<Job>;
+  /** Claims the oldest queued job the runner may take (labels, token scope); it stays `assigned` until acknowledged. */
+  claimJob(runner: Claimant, ackMs: number): Promise<Job | undefined>;
+  /** Whether a job the runner may take is queued (a claim that found nothing may have lost a race for it). */
+  hasClaimable(runner: Claimant): Promise<boolean>;
+  ackJob(lease: HeldLease, leaseMs: number): Promise<Job>;
+  heartbeat(lease: HeldLease, leaseMs: number): Promise<Job>;
+  finishJob(lease: HeldLease, result: { conclusion: Conclusion; outputs?: Record<string, string>; reason?: string | null; summary?: string | null }): Promise<Job>;
   expireLeases(now?: number): Promise<ExpiredLease[]>;
   expireDeadlines(now?: number): Promise<Job[]>;
   onQueued(listener: () => void): () => void;
 
   /** Stores chunk `seq` of the lease's attempt if it is the next one; returns how many chunks are stored. */
-  appendLog(lease: Lease, seq: number, data: string): Promise<number>;
+  appendLog(lease: HeldLease, seq: number, data: string): Promise<number>;
   readLogs(jobId: number, after?: { attempt: number; seq: number }): Promise<LogChunk[]>;
   onLog(listener: (jobId: number) => void): () => void;
   /** The job the lease holds while it runs; a stale lease is an error (409 on the wire). */
-  heldJob(lease: Lease): Promise<Job>;
-  recordStep(lease: Lease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void>;
+  heldJob(lease: HeldLease): Promise<Job>;
+  recordStep(lease: HeldLease, step: Pick<Step, 'number' | 'name' | 'status' | 'conclusion'>): Promise<void>;
   listSteps(jobId: number): Promise<Step[]>;
 
-  registerRunner(runner: { name: string; labels: string[]; capacity: number; version: string }): Promise<RunnerInfo>;
+  registerRunner(runner: { name: string; labels: string[]; capacity: number; version: string; tokenId: number; projects: string[] | null }): Promise<RunnerInfo>;
   getRunner(id: number): Promise<RunnerInfo | undefined>;
   touchRunner(id: number): Promise<void>;
   listRunners(seenSince?: number): Promise<RunnerInfo[]>;
@@ -98,7 +151,8 @@ export interface Store {
   touchCacheEntry(id: number): Promise<void>;
   deleteCacheEntry(id: number): Promise<void>;
 
-  createToken(name: string, role: Role): Promise<string>;
+  /** A new token, returned once (only its hash is kept); `projects` limits a runner token. */
+  createToken(name: string, role: Role, projects?: string[] | null): Promise<string>;
   verifyToken(token: string): Promise<TokenInfo | undefined>;
   countTokens(): Promise<number>;
 
@@ -108,15 +162,27 @@ export interface Store {
   /** Project secrets overlaid with the environment's; for handing to a runner only. */
   secretsFor(projectId: number, environment?: string | null): Promise<Record<string, string>>;
   setVariable(projectId: number, environment: string, name: string, value: string): Promise<void>;
+  deleteVariable(projectId: number, environment: string, name: string): Promise<boolean>;
+  /** Variables are not secret: names and values. */
+  listVariables(projectId: number): Promise<{ environment: string; name: string; value: string; updatedAt: number }[]>;
   variablesFor(projectId: number, environment?: string | null): Promise<Record<string, string>>;
 
-  recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }): Promise<void>;
+  /** Records a delivery; only the newest `keep` deliveries are kept, so refused floods cannot fill the store. */
+  recordDelivery(d: { source: string; event: string; delivery: string; status: number; outcome: string }, keep?: number): Promise<void>;
   listDeliveries(limit?: number): Promise<{ id: number; source: string; event: string; delivery: string; status: number; outcome: string; createdAt: number }[]>;
 
   replaceSchedules(projectId: number, entries: { workflowPath: string; cron: string; nextAt: number }[]): Promise<void>;
   dueSchedules(now: number): Promise<{ projectId: number; workflowPath: string; cron: string; nextAt: number }[]>;
   /** Moves a schedule from `fromNextAt` to `toNextAt`; false when another replica already did. */
   advanceSchedule(entry: { projectId: number; workflowPath: string; cron: string }, fromNextAt: number, toNextAt: number): Promise<boolean>;
+
+  /** Records a push's ref updates once per source (journal entry); returns the ids of the ones not yet processed. */
+  recordRefUpdates(updates: (Omit<RefUpdateRecord, 'id'> & { source: string })[]): Promise<number[]>;
+  /** Takes an unprocessed ref update for `leaseMs` (another replica may take it after that); undefined when taken or done. */
+  takeRefUpdate(id: number, leaseMs: number): Promise<RefUpdateRecord | undefined>;
+  finishRefUpdate(id: number): Promise<void>;
+  /** Ref updates not processed yet, oldest first. */
+  pendingRefUpdates(): Promise<number[]>;
 
   jobMinutes(fromMs: number, toMs: number, projectId?: number): Promise<JobMinutes[]>;
 }

@@ -52,6 +52,7 @@ export interface Run {
 export interface Job {
   id: number;
   runId: number;
+  projectId: number;
   runAttempt: number;
   key: string;
   jobId: string;
@@ -64,6 +65,8 @@ export interface Job {
   reason: string | null;
   attempt: number;
   leaseToken: number;
+  /** The token whose runner claimed the job: only its calls hold the lease. */
+  leaseOwner: number | null;
   runnerId: number | null;
   leaseExpiresAt: number | null;
   deadlineAt: number | null;
@@ -101,6 +104,8 @@ export interface NewJob {
 
 export type NewRun = Pick<Run, 'projectId' | 'workflowPath' | 'workflowName' | 'event' | 'ref' | 'sha' | 'payload' | 'inputs' | 'actor' | 'status' | 'plan'> & {
   reason?: string | null;
+  /** What triggered the run (a ref update, a webhook delivery) and for which workflow: one run per key. */
+  triggerKey?: string | null;
   concurrencyGroup?: string | null;
   cancelInProgress?: boolean;
   jobs: NewJob[];
@@ -121,6 +126,9 @@ export interface RunnerInfo {
   id: number;
   name: string;
   labels: string[];
+  /** The token it registered with, and the projects that token may take jobs of (null: every project). */
+  tokenId: number;
+  projects: string[] | null;
   capacity: number;
   version: string;
   lastSeenAt: number;
@@ -133,6 +141,11 @@ export interface Lease {
   leaseToken: number;
 }
 
+/** A lease as the server checks it: the call's token must be the one whose runner claimed the job. */
+export interface HeldLease extends Lease {
+  owner: number;
+}
+
 export interface Check {
   name: string;
   runId: number;
@@ -143,6 +156,7 @@ export interface Check {
 }
 
 export interface JobMinutes {
+  project: string;
   key: string;
   workflowName: string;
   runId: number;

@@ -122,6 +122,19 @@ export class ExpressionScope {
     }
   }
 
+  /**
+   * A scope where one entry of a context is replaced (`github.action` for each step); the context's
+   * other entries are shared with this scope, not converted again.
+   */
+  withEntry(name: ContextName, key: string, value: unknown): ExpressionScope {
+    const entries = new data.Dictionary({ key, value: toExpressionData(value) });
+    const old = this.converted.get(name);
+    // Dictionary.add keeps the first value of a key: the new entry, added first, wins.
+    if (old instanceof data.Dictionary) for (const pair of old.pairs()) entries.add(pair.key, pair.value);
+    const converted = new Map(this.converted).set(name, entries);
+    return new ExpressionScope({ ...this.contexts, [name]: { ...(this.contexts[name] as object), [key]: value } }, this.host, converted);
+  }
+
   /** A scope with some contexts (and optionally the host functions) replaced. */
   with(contexts: Contexts, host: HostFunctions = this.host): ExpressionScope {
     // Only the replaced contexts are converted again: a step's scope is derived many times.

@@ -8,7 +8,7 @@ import { ErrorPolicy } from '@actions/workflow-parser/model/convert';
 import type { Job, ReusableWorkflowJob, Step } from '@actions/workflow-parser/model/workflow-template';
 import { NexusError, type Diagnostic } from '../errors.js';
 import type { JobDef, StepDef, WorkflowDef } from './model.js';
-import type { MappingToken, TemplateToken } from './template.js';
+import { registerSource, type MappingToken, type TemplateToken } from './template.js';
 import { validateWorkflow } from './validate.js';
 import { TokenType } from '@actions/workflow-parser/templates/tokens/types';
 
@@ -44,7 +44,10 @@ export async function loadWorkflowSource(file: string, source: string): Promise<
     jobs: converted.jobs.map((job) => toJobDef(job, rawJobs.find(job.id.value) as MappingToken)),
   };
   const more = validateWorkflow(workflow, raw);
-  return more.length > 0 ? { diagnostics: more } : { workflow, diagnostics: [] };
+  if (more.length > 0) return { diagnostics: more };
+  registerSource(raw, file);
+  registerSource(workflow.jobs, file);
+  return { workflow, diagnostics: [] };
 }
 
 /** Reads and loads a workflow file; an unreadable file is a diagnostic, not a crash. */

@@ -2,7 +2,7 @@
  * Evaluates the parser's template tokens (the YAML with `${{ }}` left in) into plain values at run time.
  * GitHub's parser keeps everything below the job/step skeleton as tokens and ships no evaluator.
  */
-import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+import { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import type { SequenceToken } from '@actions/workflow-parser/templates/tokens/sequence-token';
 import type { BasicExpressionToken } from '@actions/workflow-parser/templates/tokens/basic-expression-token';
@@ -71,9 +71,34 @@ export function stringify(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** `file (Line: n, Col: m)` as GitHub prints token positions. */
+/** The file each loaded token comes from: the parser's tokens only hold a per-parse file number. */
+const sources = new WeakMap<TemplateToken, string>();
+
+/** Records that `value` (a token, or an object holding tokens) and everything below it come from `file`. */
+export function registerSource(value: unknown, file: string): void {
+  if (value instanceof TemplateToken) {
+    if (sources.has(value)) return;
+    sources.set(value, file);
+    if (value.templateTokenType === TokenType.Mapping) {
+      for (const { key, value: item } of value as MappingToken) {
+        registerSource(key, file);
+        registerSource(item, file);
+      }
+    } else if (value.templateTokenType === TokenType.Sequence) for (const item of value as SequenceToken) registerSource(item, file);
+  } else if (Array.isArray(value)) for (const item of value) registerSource(item, file);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) registerSource(item, file);
+}
+
+/** A token's position as a diagnostic's: its file when it was loaded from one. */
+export function positionOf(token: TemplateToken): { file?: string; line?: number; col?: number } {
+  return { file: sources.get(token), line: token.line, col: token.col };
+}
+
+/** Where a token is, as diagnostics show it: `path:line:col` (without the path for a token of unknown origin). */
 export function where(token: TemplateToken): string {
-  return token.line === undefined ? 'workflow' : `line ${token.line}, col ${token.col}`;
+  const file = sources.get(token);
+  if (token.line === undefined) return file ?? 'workflow';
+  return file ? `${file}:${token.line}:${token.col}` : `line ${token.line}, col ${token.col}`;
 }
 
 function atToken<T>(token: TemplateToken, fn: () => T): T {

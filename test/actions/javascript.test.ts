@@ -1,6 +1,9 @@
 /** JavaScript actions built on GitHub's real toolkit (@actions/core, exec, io, glob), run through `nexus run`. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runNexus } from '../helpers/cli.js';
 import { project } from './helpers.js';
 
 const GREET = '.github/actions/greet';
@@ -26,6 +29,7 @@ runs:
 `,
   [`${GREET}/pre.mjs`]: `import * as core from '@actions/core';
 core.info('pre ran for ' + core.getInput('who-to greet'));
+core.saveState('pre', 'pre-' + core.getInput('who-to greet'));
 `,
   [`${GREET}/main.mjs`]: `import * as core from '@actions/core';
 import * as exec from '@actions/exec';
@@ -49,12 +53,12 @@ await core.summary.addHeading('Summary from ' + who).write();
 core.info('action path ' + process.env.GITHUB_ACTION_PATH);
 `,
   [`${GREET}/post.mjs`]: `import * as core from '@actions/core';
-core.info('post got ' + core.getState('token'));
+core.info('post got ' + core.getState('token') + ' after [' + core.getState('pre') + ']');
 `,
   'README.md': 'hi\n',
 };
 
-test('a local JavaScript action on the real toolkit: inputs, outputs, env, path, state, masking, summary, pre and post in reverse order', async () => {
+test('a JavaScript action on the real toolkit: inputs, outputs, env, path, state, masking, summary; pre at job start for a stored action, none for a local one; posts in reverse order', async () => {
   const p = project({
     ...TOOLKIT_FILES,
     '.github/workflows/ci.yml': `on: push
@@ -62,7 +66,8 @@ jobs:
   a:
     runs-on: ubuntu-latest
     steps:
-      - uses: ./.github/actions/greet
+      - run: echo "first main step"
+      - uses: someone/greet@v1
         id: g
         with:
           who-to greet: Mona
@@ -70,6 +75,10 @@ jobs:
       - run: |
           echo "out=\${{ steps.g.outputs.greeting }} env=$FROM_ACTION"
           echo "first-path=\${PATH%%:*}"
+      - uses: someone/greet@v1
+        if: false
+        with:
+          who-to greet: Skipped
       - uses: ./.github/actions/greet
         with:
           who-to greet: Second
@@ -86,10 +95,20 @@ runs:
 `,
   }, [GREET]);
   try {
+    // The same action, taken from the action store as a remote action would be.
+    const added = await runNexus(['actions', 'add', 'someone/greet@v1', '--from', join(p.dir, GREET), '--action-cache', p.store]);
+    assert.equal(added.code, 0, added.stderr);
     const r = await p.run('--json', `${p.dir}/../report.json`);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const out = r.stdout;
-    assert.match(out, /pre ran for Mona/);
+    // GitHub runs every pre at job start, in step order, before any main step, under pre-if (default always()) whatever the main's if.
+    const preMona = out.indexOf('pre ran for Mona');
+    const preSkipped = out.indexOf('pre ran for Skipped');
+    assert.ok(preMona > 0 && preSkipped > preMona && out.indexOf('first main step') > preSkipped, out);
+    assert.doesNotMatch(out, /raw input variable Skipped/, 'the main step whose if is false did not run');
+    // No pre for a local action: the runner reads it only when its step runs.
+    assert.doesNotMatch(out, /pre ran for Second/);
+    assert.match(out, /Warning: `pre` execution is not supported for local action from '\.\/\.github\/actions\/greet'/);
     assert.match(out, /raw input variable Mona/);
     assert.match(out, /Input 'old' has been deprecated with message: use new/);
     assert.equal(out.match(/has been deprecated/g)?.length, 1, 'the warning is given once, by the main step');
@@ -97,21 +116,32 @@ runs:
     assert.match(out, /first-path=\S*\/_temp\/bin-Mona/);
     assert.match(out, /exec-ran/);
     assert.match(out, /globbed 1 markdown file/);
+    assert.match(out, /action path \S*someone\/greet@v1/);
     assert.match(out, /action path \S*\.github\/actions\/greet/);
     assert.match(out, /leak \*\*\*/);
     assert.doesNotMatch(out, /tok-Mona-9x/);
-    // Post steps run at the end of the job, the last action's first, with the state of their own main step.
-    const second = out.indexOf('post got state-Second');
-    const first = out.indexOf('post got state-Mona');
-    assert.ok(second > 0 && first > second, out);
-    assert.ok(second > out.indexOf('first-path='));
+    // Post steps run at the end of the job, the last action's first, with the state its pre and main saved;
+    // one whose main was skipped still has its post, since its pre ran.
+    const second = out.indexOf('post got state-Second after []');
+    const skipped = out.indexOf('post got  after [pre-Skipped]');
+    const first = out.indexOf('post got state-Mona after [pre-Mona]');
+    assert.ok(second > out.indexOf('first-path=') && skipped > second && first > skipped, out);
     // A composite's nested action runs its pre in place and its post in the composite's post step, first of all here.
     const wrapped = out.indexOf('post got state-Wrapped');
     assert.ok(out.indexOf('pre ran for Wrapped') > 0 && wrapped > 0 && wrapped < second, out);
-    const { readFileSync } = await import('node:fs');
     const report = JSON.parse(readFileSync(`${p.dir}/../report.json`, 'utf8'));
     assert.match(report.jobs[0].summary, /Summary from Mona/);
-    assert.equal(report.jobs[0].steps[0].outputs.greeting, 'hello Mona');
+    const steps = report.jobs[0].steps as { id: string; name: string; phase?: string; conclusion: string; outputs: Record<string, string> }[];
+    assert.equal(steps.find((s) => s.id === 'g' && !s.phase)?.outputs.greeting, 'hello Mona');
+    // The report lists pre and post steps as GitHub does.
+    assert.deepEqual(steps.filter((s) => s.phase).map((s) => [s.name, s.phase, s.conclusion]), [
+      ['Pre Run someone/greet@v1', 'pre', 'success'],
+      ['Pre Run someone/greet@v1', 'pre', 'success'],
+      ['Post Run ./.github/actions/wrap', 'post', 'success'],
+      ['Post Run ./.github/actions/greet', 'post', 'success'],
+      ['Post Run someone/greet@v1', 'post', 'success'],
+      ['Post Run someone/greet@v1', 'post', 'success'],
+    ]);
   } finally {
     p.cleanup();
   }

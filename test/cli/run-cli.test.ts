@@ -1,7 +1,7 @@
 /** `nexus run` as a user drives it: listing, dry runs, -j, inputs, event filters and bad input. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { gitRepo, repoRoot, runNexus, tempDir } from '../helpers/cli.js';
@@ -99,6 +99,52 @@ jobs:
     assert.match(bad.stderr, message);
     assert.doesNotMatch(bad.stderr, /\n\s+at /);
   }
+
+  // An event file's inputs count, as the payload GitHub sends carries them; --input overrides them.
+  const files = { 'ev.json': JSON.stringify({ inputs: { level: 'high', count: 7, dry: false } }), 'bad.json': JSON.stringify({ inputs: { count: 'lots' } }) };
+  const fromFile = await runWorkflow({ workflow, files, args: ['workflow_dispatch', '-e', 'ev.json'] });
+  assert.equal(fromFile.code, 0, fromFile.stdout + fromFile.stderr);
+  assert.deepEqual(fromFile.step('show', 's').outputs, { level: 'high', dry: 'no', count: '7,true', event: 'high' });
+  const overridden = await runWorkflow({ workflow, files, args: ['workflow_dispatch', '-e', 'ev.json', '--input', 'level=low'] });
+  assert.equal(overridden.code, 0, overridden.stdout + overridden.stderr);
+  assert.deepEqual(overridden.step('show', 's').outputs, { level: 'low', dry: 'no', count: '7,true', event: 'low' });
+  const badFile = await runWorkflow({ workflow, files, args: ['workflow_dispatch', '-e', 'bad.json'] });
+  assert.equal(badFile.code, 2, badFile.stdout + badFile.stderr);
+  assert.match(badFile.stderr, /--eventpath bad\.json: inputs\.count=lots: must be a number/);
+
+  // Inputs belong to workflow_dispatch: for another event --input is a mistake, not something to drop.
+  const pushed = await runWorkflow({ workflow: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n', args: ['--input', 'level=high'] });
+  assert.equal(pushed.code, 2, pushed.stdout + pushed.stderr);
+  assert.match(pushed.stderr, /^nexus run: --input: inputs are given to workflow_dispatch runs only, and this run's event is 'push'$/m);
+});
+
+test("github.ref_name of a pull request is '<number>/merge', for the local event and for an event file", async () => {
+  const workflow = `
+on: pull_request
+jobs:
+  pr:
+    runs-on: ubuntu-latest
+    steps:
+      - id: r
+        run: echo "names=\${{ github.ref_name }},$GITHUB_REF_NAME,$GITHUB_REF" >> "$GITHUB_OUTPUT"
+`;
+  const local = await runWorkflow({ workflow, args: ['pull_request'] });
+  assert.equal(local.code, 0, local.stdout + local.stderr);
+  assert.deepEqual(local.step('pr', 'r').outputs, { names: '1/merge,1/merge,refs/pull/1/merge' });
+  const fromFile = await runWorkflow({ workflow, files: { 'pr.json': JSON.stringify({ number: 7, pull_request: { number: 7, head: { ref: 'feature' }, base: { ref: 'main' } } }) }, args: ['pull_request', '-e', 'pr.json'] });
+  assert.equal(fromFile.code, 0, fromFile.stdout + fromFile.stderr);
+  assert.deepEqual(fromFile.step('pr', 'r').outputs, { names: '7/merge,7/merge,refs/pull/7/merge' });
+});
+
+test('a run leaves no workspace behind in the data folder', async () => {
+  let left: string[] = [];
+  const run = await runWorkflow({
+    workflow: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "ws=$GITHUB_WORKSPACE"\n',
+    inspect: (dir) => (left = readdirSync(join(dir, '.nexus', 'work'))),
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /ws=\S*\/\.nexus\/work\/1\//);
+  assert.deepEqual(left, []);
 });
 
 test('push and pull_request filters: branches, branches-ignore, tags, paths, paths-ignore', async () => {
@@ -164,7 +210,7 @@ test('bad command-line input is a clear error with exit 2 and no stack trace', a
       [['-e', 'nowhere.json'], /nowhere\.json/],
       [['--matrix', 'novalue'], /--matrix "novalue": expected KEY:VALUE/],
       [['--jobs', '0'], /--jobs 0: expected a positive whole number/],
-      [['--no-such-flag'], /Unknown option '--no-such-flag'/],
+      [['--no-such-flag'], /^nexus run: Unknown option '--no-such-flag'/m],
     ];
     for (const [args, message] of cases) {
       const r = await runNexus(['run', ...args], { cwd: dir });

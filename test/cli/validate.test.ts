@@ -18,6 +18,7 @@ const CASES: Record<string, { yaml: string; expect: RegExp }> = {
   'bad-if.yml': { yaml: 'on: push\njobs:\n  a:\n    runs-on: x\n    if: github.ref ==\n    steps:\n      - run: echo\n', expect: /^bad-if\.yml:5:\d+: .*end of expression/im },
   'bad-cron.yml': { yaml: `on:\n  schedule:\n    - cron: '61 * * * *'\njobs:\n  a:\n${steps}`, expect: /^bad-cron\.yml:3:13: invalid cron/im },
   'cron-fields.yml': { yaml: `on:\n  schedule:\n    - cron: '* * *'\njobs:\n  a:\n${steps}`, expect: /^cron-fields\.yml:3:13: invalid cron/im },
+  'matrix-limit.yml': { yaml: 'on: push\njobs:\n  over:\n    runs-on: x\n    strategy:\n      matrix:\n        a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]\n        b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]\n    steps:\n      - run: echo\n', expect: /^matrix-limit\.yml:7:9: job 'over': the matrix expands to 272 jobs; GitHub's limit is 256$/m },
   'empty-vector.yml': { yaml: 'on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n        os: []\n    steps:\n      - run: echo\n', expect: /^empty-vector\.yml:7:13: Matrix vector 'os' .* does not contain any values/m },
 };
 

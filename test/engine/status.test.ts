@@ -133,3 +133,27 @@ jobs:
   assert.equal(run.job('flaky').conclusion, 'failure');
   assert.equal(run.job('after').conclusion, 'success');
 });
+
+test('an expression that fails at run time is reported at its file, line and column', async () => {
+  const run = await runWorkflow({
+    workflow: `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    env:
+      X: \${{ fromJSON('nope') }}
+    steps:
+      - run: echo a
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - id: bad
+        timeout-minutes: \${{ fromJSON('-1') }}
+        run: echo b
+`,
+  });
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.match(run.stdout, /^\[a\]\s+Error: \.github\/workflows\/test\.yml:6:10: error evaluating 'fromJSON\('nope'\)'/m);
+  assert.match(run.stdout, /^\[b\]\s+Error: \.github\/workflows\/test\.yml:13:26: timeout-minutes must be a non-negative number, got -1$/m);
+  assert.equal(run.step('b', 'bad').conclusion, 'failure');
+});

@@ -215,3 +215,81 @@ jobs:
   assert.equal(run.step('job-defaults', 'missing').outcome, 'failure');
   assert.match(run.stdout, /working-directory 'nowhere' does not exist/);
 });
+
+test("GITHUB_* and RUNNER_* cannot be overwritten: the env context shows the workflow's value, the process gets the runner's; CI can be", async () => {
+  const run = await runWorkflow({
+    workflow: `
+on: push
+env:
+  GITHUB_REF: refs/heads/hijacked
+  CI: from-workflow
+jobs:
+  e:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "GITHUB_SHA=deadbeef" >> "$GITHUB_ENV"
+          echo "RUNNER_OS=Plan9" >> "$GITHUB_ENV"
+      - id: seen
+        env:
+          GITHUB_JOB: from-step
+        run: |
+          echo "process=$GITHUB_REF,$GITHUB_SHA,$RUNNER_OS,$GITHUB_JOB,$CI" >> "$GITHUB_OUTPUT"
+          echo "context=\${{ env.GITHUB_REF }},\${{ env.GITHUB_SHA }},\${{ env.RUNNER_OS }},\${{ env.GITHUB_JOB }}" >> "$GITHUB_OUTPUT"
+          echo "github=\${{ github.ref }},\${{ github.sha == env.GITHUB_SHA }}" >> "$GITHUB_OUTPUT"
+          echo "same_sha=$([ "$GITHUB_SHA" = "$(git rev-parse HEAD)" ] && echo yes)" >> "$GITHUB_OUTPUT"
+`,
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const out = run.step('e', 'seen').outputs;
+  assert.match(out.process, /^refs\/heads\/main,[0-9a-f]{40},Linux,e,from-workflow$/);
+  assert.equal(out.same_sha, 'yes');
+  assert.equal(out.context, 'refs/heads/hijacked,deadbeef,Plan9,from-step');
+  assert.equal(out.github, 'refs/heads/main,false');
+});
+
+test('GITHUB_ACTION and github.action name the run step: its id, or __run, __run_2, ... for steps without one', async () => {
+  const run = await runWorkflow({
+    workflow: `
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "first=$GITHUB_ACTION/\${{ github.action }}"
+      - id: named
+        run: echo "named=$GITHUB_ACTION/\${{ github.action }}" >> "$GITHUB_OUTPUT"
+      - run: echo "second=$GITHUB_ACTION/\${{ github.action }}"
+`,
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /^\[a\]\s+first=__run\/__run$/m);
+  assert.deepEqual(run.step('a', 'named').outputs, { named: 'named/named' });
+  assert.match(run.stdout, /^\[a\]\s+second=__run_2\/__run_2$/m);
+});
+
+test('--env and --env-file are in the env context, above the workflow and job env and below the step env, as act has them', async () => {
+  const run = await runWorkflow({
+    args: ['--env', 'A=from-flag', '--env', 'B=from-flag', '--env-file', 'vars.env'],
+    files: { 'vars.env': 'C=from-file\nD=from-file\n' },
+    workflow: `
+on: push
+env:
+  A: workflow
+jobs:
+  e:
+    runs-on: ubuntu-latest
+    env:
+      C: job
+    steps:
+      - id: seen
+        env:
+          D: step
+        run: |
+          echo "process=$A,$B,$C,$D" >> "$GITHUB_OUTPUT"
+          echo "context=\${{ env.A }},\${{ env.B }},\${{ env.C }},\${{ env.D }}" >> "$GITHUB_OUTPUT"
+`,
+  });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(run.step('e', 'seen').outputs, { process: 'from-flag,from-flag,from-file,step', context: 'from-flag,from-flag,from-file,step' });
+});

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, nexusBin, tempDir } from '../helpers/cli.js';
-import { conclusions, runWorkflow, withReport } from './workflow-run.js';
+import { conclusions, runWorkflow, withReport, type WorkflowRun } from './workflow-run.js';
 
 /** Running, not a zombie waiting for a parent (a container's init may reap late). */
 function alive(pid: number): boolean {
@@ -65,11 +65,43 @@ jobs:
   }
 });
 
-test('SIGINT cancels the run: running steps are killed, always() steps still run, the report says cancelled', async () => {
+/**
+ * Runs `nexus run` on `workflow` in a fresh repository and sends SIGINT each time stdout first
+ * shows the next of `interrupts` (a Ctrl-C per entry, once all of its texts are there), as a user
+ * at a terminal would. `data` lists what is left in the data folder's work/.
+ */
+async function interruptedRun(workflow: string, interrupts: (string | string[])[], env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<WorkflowRun & { data: string }> {
   const { dir, cleanup } = tempDir('nexus-cancel-');
   try {
-    gitRepo(dir, {
-      '.github/workflows/test.yml': `
+    gitRepo(dir, { '.github/workflows/test.yml': workflow });
+    const reportPath = join(dir, 'report.json');
+    const data = join(dir, 'data');
+    const child = spawn(process.execPath, [nexusBin, 'run', '--data', data, '--json', reportPath, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = 0;
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolveExit) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (sent < interrupts.length && [interrupts[sent]].flat().every((text) => stdout.includes(text))) {
+          sent++;
+          child.kill('SIGINT');
+        }
+      });
+      child.on('close', resolveExit);
+    });
+    assert.equal(sent, interrupts.length, `every Ctrl-C was sent:\n${stdout}${stderr}`);
+    return { ...withReport(dir, { code, stdout, stderr }, existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : ''), data: readdirSync(join(data, 'work')).join(',') };
+  } finally {
+    cleanup();
+  }
+}
+
+test('SIGINT cancels the run: running steps are killed, always() steps still run, the report says cancelled', async () => {
+  const pids = tempDir('nexus-pids-');
+  try {
+    const run = await interruptedRun(`
 on: push
 jobs:
   long:
@@ -87,33 +119,109 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - run: echo must not run
-`,
-    });
-    const reportPath = join(dir, 'report.json');
-    const child = spawn(process.execPath, [nexusBin, 'run', '--json', reportPath], { cwd: dir, env: { ...process.env, PIDS: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolveExit) => {
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        if (stdout.includes('tree started') && !child.killed) child.kill('SIGINT');
-      });
-      child.on('close', resolveExit);
-    });
-    const run = withReport(dir, { code, stdout, stderr }, existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '');
-    assert.equal(run.code, 1, stdout + stderr);
+`, ['tree started'], { PIDS: pids.dir });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.report.conclusion, 'cancelled');
     assert.equal(run.job('long').conclusion, 'cancelled');
     assert.equal(run.step('long', 'slow').conclusion, 'cancelled');
     assert.equal(run.step('long', 'skipped_on_cancel').conclusion, 'skipped');
     assert.equal(run.step('long', 'cleanup').conclusion, 'success');
-    assert.equal(readFileSync(join(dir, 'cleanup'), 'utf8').trim(), 'status=cancelled');
+    assert.equal(readFileSync(join(pids.dir, 'cleanup'), 'utf8').trim(), 'status=cancelled');
     assert.notEqual(run.job('later').conclusion, 'success');
-    assert.equal(alive(Number(readFileSync(join(dir, 'cancel'), 'utf8'))), false, 'the grandchild was killed');
-    assert.doesNotMatch(stdout, /must not run$/m);
+    assert.equal(alive(Number(readFileSync(join(pids.dir, 'cancel'), 'utf8'))), false, 'the grandchild was killed');
+    assert.doesNotMatch(run.stdout, /must not run$/m);
+    assert.equal(run.data, '', 'the run\'s workspaces are gone');
   } finally {
-    cleanup();
+    pids.cleanup();
+  }
+});
+
+test('cancelling follows GitHub: jobs and steps whose if still holds (always()) are not cancelled, pending always() jobs run whole', async () => {
+  const run = await interruptedRun(`
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "a started"; sleep 60
+      - id: plain
+        run: echo must not run
+      - id: on_cancel
+        if: cancelled()
+        run: echo "cancelled() step ran"
+  survivor:
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - id: wait
+        run: echo "survivor started"; sleep 2; echo "survivor step went on"
+      - id: next
+        run: echo "status=\${{ job.status }}" >> "$GITHUB_OUTPUT"
+  cleanup-step:
+    runs-on: ubuntu-latest
+    steps:
+      - id: long_cleanup
+        if: always()
+        run: echo "cleanup started"; sleep 2; echo "always() step went on"
+      - id: after
+        run: echo must not run
+  c:
+    needs: a
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - id: plain
+        run: echo "needs.a=\${{ needs.a.result }}" >> "$GITHUB_OUTPUT"
+  d:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo must not run
+`, [['a started', 'survivor started', 'cleanup started']], {}, ['--jobs', '4']);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(run.report.conclusion, 'cancelled');
+  assert.equal(run.job('a').conclusion, 'cancelled');
+  assert.equal(run.step('a', 'plain').conclusion, 'skipped');
+  assert.equal(run.step('a', 'on_cancel').conclusion, 'success');
+  // A running job whose if still holds is not cancelled at all.
+  assert.equal(run.job('survivor').conclusion, 'success', run.stdout);
+  assert.match(run.stdout, /survivor step went on/);
+  assert.deepEqual(run.step('survivor', 'next').outputs, { status: 'success' });
+  // In a cancelled job, a running step whose if still holds goes on; the plain steps after it do not run.
+  assert.equal(run.step('cleanup-step', 'long_cleanup').conclusion, 'success');
+  assert.match(run.stdout, /always\(\) step went on/);
+  assert.equal(run.step('cleanup-step', 'after').conclusion, 'skipped');
+  assert.equal(run.job('cleanup-step').conclusion, 'cancelled');
+  // A pending job whose if is always() runs as any job does; one without an if is cancelled.
+  assert.equal(run.job('c').conclusion, 'success');
+  assert.deepEqual(run.step('c', 'plain').outputs, { 'needs.a': 'cancelled' });
+  assert.equal(run.job('d').conclusion, 'cancelled');
+  assert.doesNotMatch(run.stdout, /must not run$/m);
+});
+
+test('a second Ctrl-C quits at once with status 130: every step process group is killed, even one that ignores SIGTERM', async () => {
+  const pids = tempDir('nexus-pids-');
+  try {
+    const run = await interruptedRun(`
+on: push
+jobs:
+  stubborn:
+    runs-on: ubuntu-latest
+    steps:
+      - if: always()
+        run: |
+          trap '' TERM INT
+          (trap '' TERM INT; sleep 60) & echo $! > "$PIDS/child"
+          echo "stubborn started"
+          sleep 60
+`, ['stubborn started', 'Press Ctrl-C again'], { PIDS: pids.dir });
+    assert.equal(run.code, 130, run.stdout + run.stderr);
+    const child = Number(readFileSync(join(pids.dir, 'child'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(alive(child), false, 'the step\'s process group was killed');
+    assert.equal(run.data, '', 'the run\'s workspaces are gone');
+  } finally {
+    pids.cleanup();
   }
 });
 

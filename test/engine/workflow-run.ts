@@ -48,8 +48,9 @@ export function withReport(dir: string, result: CliResult, reportText: string): 
     if (!found) throw new Error(`no job '${key}' in the report (jobs: ${report.jobs.map((j) => j.key).join(', ')})\n${result.stdout}\n${result.stderr}`);
     return found;
   };
+  // The main step: an action's pre and post steps carry the same id.
   const step = (jobKey: string, id: string): StepResult => {
-    const found = job(jobKey).steps.find((s) => s.id === id);
+    const found = job(jobKey).steps.find((s) => s.id === id && !s.phase);
     if (!found) throw new Error(`no step '${id}' in job '${jobKey}'`);
     return found;
   };

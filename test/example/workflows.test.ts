@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot, runNexus } from '../helpers/cli.js';
+import { repoRoot, runNexus, tempDir } from '../helpers/cli.js';
 
 const example = join(repoRoot, 'examples/nexus');
 const local = (file: string) => join('.github/workflows', file);
@@ -25,11 +25,21 @@ interface Job {
 
 const jobsOf = (path: string): Record<string, Job> => parse(readFileSync(join(example, path), 'utf8')).jobs;
 
-/** The planned jobs as `nexus run -l` prints them: stage, job key and name per row. */
+/**
+ * The planned jobs as `nexus run -l` prints them: stage, job key and name per row. The event is a
+ * push to main whatever branch this checkout is on (the example lives inside this repository).
+ */
 async function plannedJobs(event: string, path: string): Promise<string[]> {
-  const r = await runNexus(['run', event, '-l', '-W', path], { cwd: example });
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.split('\n').filter((line) => /^\d+\s{2,}\S/.test(line)).map((line) => line.trim());
+  const { dir, cleanup } = tempDir('nexus-example-event-');
+  try {
+    const eventFile = join(dir, 'event.json');
+    writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main' }));
+    const r = await runNexus(['run', event, '-l', '-W', path, '-e', eventFile], { cwd: example });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.split('\n').filter((line) => /^\d+\s{2,}\S/.test(line)).map((line) => line.trim());
+  } finally {
+    cleanup();
+  }
 }
 
 for (const file of ['ci.yml', 'security-scan.yml']) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, gitAsync, gitUrl, killHard, spawnNexus, spawnServe, waitFor, type Proc } from '../server/harness.js';
 import { gitRepo, tempDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/postgres.js';
 
 const HEARTBEAT = 1000;
 const { dir, cleanup } = tempDir('nexus-kill-');
@@ -46,4 +47,32 @@ test('kill -9 of a runner mid-job: the job ends as "runner lost" within two hear
   assert.ok(took <= 2 * HEARTBEAT + 250, `ended ${took} ms after the kill`);
   const run = (await api('GET', `/api/runs/${ended.runId}`)).body.run;
   assert.equal(run.conclusion, 'failure');
+});
+
+test('kill -9 of the server while nexus logs --follow streams: it reconnects to the restarted server and prints every line once', async () => {
+  const data = join(dir, 'follow-data');
+  const port = String(await freePort());
+  let server = await spawnServe(data, ['--port', port, '--runners', '0']);
+  procs.push(server);
+  const admin = readFileSync(join(data, 'admin.token'), 'utf8').trim();
+  const api = (m: string, p: string, b?: unknown) => call(server.url, m, p, b, admin);
+  const runnerToken = (await api('POST', '/api/tokens', { role: 'runner' })).body.token;
+  procs.push(spawnNexus(['runner', '--server', server.url, '--token', runnerToken, '--work', join(dir, 'follow-work')]));
+  const repo = join(dir, 'follow-repo');
+  gitRepo(repo, { '.github/workflows/ci.yml': 'on: push\njobs:\n  talk:\n    runs-on: ubuntu-latest\n    steps:\n      - run: for i in $(seq 1 12); do echo "line $i"; sleep 0.5; done\n' });
+  await api('POST', '/api/projects', { name: 'f' });
+  await gitAsync(repo, 'push', '-q', gitUrl(server.url, 'f', admin), 'main');
+  const run = await waitFor('the run', async () => (await api('GET', '/api/runs?project=f')).body.runs?.[0], 20_000);
+  const follow = spawnNexus(['logs', String(run.id), '--follow'], { NEXUS_SERVER: server.url, NEXUS_TOKEN: admin });
+  procs.push(follow);
+  await waitFor('a few lines followed', async () => follow.stdout().includes('line 3'), 30_000);
+  await killHard(server);
+  server = await spawnServe(data, ['--port', port, '--runners', '0']);
+  procs.push(server);
+  const code = await follow.exited;
+  assert.equal(code, 0, follow.stderr());
+  assert.match(follow.stderr(), /reconnecting/);
+  assert.match(follow.stderr(), /finished: success/);
+  const lines = follow.stdout().split('\n').filter((l) => /^\[talk\] line \d+$/.test(l));
+  assert.deepEqual(lines, Array.from({ length: 12 }, (_, i) => `[talk] line ${i + 1}`), 'every line once, in order');
 });

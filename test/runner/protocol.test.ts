@@ -110,3 +110,61 @@ test('the server enforces a job timeout even while its runner keeps the lease al
   assert.equal(ended.conclusion, 'failure');
   assert.match(ended.reason, /timed out after 0\.01 minutes/);
 });
+
+test('a runner token limited to projects takes only their jobs; another token can neither poll as its runner nor touch its lease', async () => {
+  const b = await newProject(h, 'scope-b', { '.github/workflows/ci.yml': wf('scoped') });
+  const a = await newProject(h, 'scope-a', { '.github/workflows/ci.yml': wf('scoped') });
+  const scoped = (await h.api('POST', '/api/tokens', { name: 'scoped', role: 'runner', projects: ['scope-a'] })).body;
+  assert.equal((await h.api('POST', '/api/tokens', { role: 'runner', projects: ['no-such-project'] })).status, 404);
+  assert.equal((await h.api('POST', '/api/tokens', { role: 'viewer', projects: ['scope-a'] })).status, 400, 'only runner tokens are scoped');
+  assert.deepEqual(scoped.projects, ['scope-a']);
+  const srpc = (path: string, body: unknown, token = scoped.token) => call(h.url, 'POST', `/api/runner/v1${path}`, body, token);
+  const { runnerId } = (await srpc('/register', { labels: ['scoped'] })).body;
+  await b.push();
+  const queued = await waitFor('scope-b\'s job queued', async () => {
+    const runs = (await h.api('GET', '/api/runs?project=scope-b')).body.runs;
+    return runs[0] && (await h.api('GET', `/api/runs/${runs[0].id}`)).body.jobs.find((j: any) => j.status === 'queued');
+  });
+  assert.equal((await srpc('/poll', { runnerId, timeoutMs: 300 })).status, 204, 'another project\'s job is not for this token');
+  assert.equal((await h.api('GET', `/api/jobs/${queued.id}`)).body.job.waitingReason, 'no connected runner with labels [scoped] may take jobs of scope-b: their tokens are limited to other projects');
+  await a.push();
+  const claim = await waitFor('scope-a\'s job', async () => {
+    const r = await srpc('/poll', { runnerId, timeoutMs: 1000 });
+    return r.status === 200 && r.body.assignment;
+  });
+  assert.equal(claim.run.repository, 'nexus/scope-a');
+  assert.equal((await rpc('/poll', { runnerId, timeoutMs: 0 })).status, 403, 'a runner polls only with the token it registered with');
+  const lease = { attempt: claim.job.attempt, leaseToken: claim.job.leaseToken };
+  assert.equal((await rpc(`/jobs/${claim.job.id}/ack`, lease)).status, 409, 'a lease belongs to the token whose runner claimed the job');
+  assert.equal((await srpc(`/jobs/${claim.job.id}/ack`, lease)).status, 200);
+  assert.equal((await rpc(`/jobs/${claim.job.id}/heartbeat`, lease)).status, 409);
+  assert.equal((await rpc(`/jobs/${claim.job.id}/finish`, { ...lease, conclusion: 'failure' })).status, 409);
+  assert.equal((await srpc(`/jobs/${claim.job.id}/finish`, { ...lease, conclusion: 'success' })).status, 200);
+  await h.api('POST', `/api/jobs/${queued.id}/cancel`);
+});
+
+test('a job retried after its runner was lost logs each attempt, with a line where the new one starts', async () => {
+  const r = await register(['retry']);
+  const p = await newProject(h, 'retried', { '.github/workflows/ci.yml': wf('retry') }, { retryRunnerLost: true });
+  await p.push();
+  const claim = async () => waitFor('a claim', async () => {
+    const res = await rpc('/poll', { runnerId: r.runnerId, timeoutMs: 1000 });
+    return res.status === 200 && res.body.assignment.job;
+  });
+  const first = await claim();
+  const lease1 = { attempt: first.attempt, leaseToken: first.leaseToken };
+  assert.equal((await rpc(`/jobs/${first.id}/ack`, lease1)).status, 200);
+  assert.deepEqual(await appendLog(first.id, lease1, 0, 'from attempt one'), { stored: 1 });
+  // No heartbeats: the lease lapses and the project retries the job as attempt 2.
+  const second = await claim();
+  assert.deepEqual([second.id, second.attempt], [first.id, 2]);
+  const lease2 = { attempt: second.attempt, leaseToken: second.leaseToken };
+  assert.equal((await rpc(`/jobs/${second.id}/ack`, lease2)).status, 200);
+  assert.deepEqual(await appendLog(second.id, lease2, 0, 'from attempt two'), { stored: 1 });
+  assert.equal((await rpc(`/jobs/${second.id}/finish`, { ...lease2, conclusion: 'success' })).status, 200);
+  assert.equal((await h.api('GET', `/api/jobs/${first.id}/logs`)).text, 'from attempt one\n===== attempt 2 (the lines before are from attempt 1) =====\nfrom attempt two\n');
+  const follow = await fetch(`${h.url}/api/jobs/${first.id}/logs?follow=1&after=${first.id}:1:0`, { headers: { authorization: `Bearer ${h.admin}` } });
+  const events = await follow.text();
+  assert.ok(!events.includes('from attempt one'), 'a stream resumed after a cursor starts after it');
+  assert.match(events, /data: ===== attempt 2 \(the lines before are from attempt 1\) =====\ndata: from attempt two/);
+});

@@ -1,8 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, gitAsync, gitUrl, killHard, spawnNexus, spawnServe, waitFor, type Proc } from './harness.js';
+import { call, git, gitAsync, gitUrl, killHard, spawnNexus, spawnServe, waitFor, type Proc } from './harness.js';
 import { gitRepo, tempDir } from '../helpers/cli.js';
 import { startPostgres, type PgCluster } from '../helpers/postgres.js';
 
@@ -54,4 +54,36 @@ test(`two server replicas on one PostgreSQL with four runners: every job of ${RU
   assert.equal(lines.length, RUNS, 'one execution per job');
   assert.equal(new Set(ids).size, RUNS, 'no job ran twice');
   assert.ok(new Set(lines.map((l) => l.split(' ')[1])).size >= 2, 'the work was shared between runners');
+
+  // Pushes to one repository through both replicas at once: each fires once, with its own before and after.
+  const pushed = join(dir, 'pushed.txt');
+  const file = { '.github/workflows/push.yml': `on: push\njobs:\n  record:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.ref }} \${{ github.event.before }} \${{ github.event.after }}" >> ${pushed}\n` };
+  const commit = (branch: string, files: Record<string, string>) => {
+    git(repo, 'checkout', '-q', branch);
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(repo, path), text);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', `change ${branch}`);
+    return git(repo, 'rev-parse', 'HEAD');
+  };
+  const mainBefore = git(repo, 'rev-parse', 'main');
+  const expected = [`refs/heads/main ${mainBefore} ${commit('main', file)}`];
+  await gitAsync(repo, 'push', '-q', gitUrl(a.url, 'many', admin), 'main');
+  const branches = Array.from({ length: 6 }, (_, i) => `f${i}`);
+  const heads = new Map<string, string>();
+  for (const br of branches) {
+    git(repo, 'branch', br, 'main');
+    heads.set(br, commit(br, { [`${br}.txt`]: '1\n' }));
+    expected.push(`refs/heads/${br} ${'0'.repeat(40)} ${heads.get(br)}`);
+  }
+  await Promise.all(branches.map((br, i) => gitAsync(repo, 'push', '-q', gitUrl(i % 2 ? a.url : b.url, 'many', admin), br)));
+  for (const br of branches) {
+    const next = commit(br, { [`${br}.txt`]: '2\n' });
+    expected.push(`refs/heads/${br} ${heads.get(br)} ${next}`);
+  }
+  await Promise.all(branches.map((br, i) => gitAsync(repo, 'push', '-q', gitUrl(i % 2 ? b.url : a.url, 'many', admin), br)));
+  const recorded = await waitFor('a run per push', async () => {
+    const got = existsSync(pushed) ? readFileSync(pushed, 'utf8').trim().split('\n') : [];
+    return got.length >= expected.length && got;
+  }, 120_000, 500);
+  assert.deepEqual([...recorded].sort(), [...expected].sort(), 'every push ran once, with the before and after of its own ref update');
 });

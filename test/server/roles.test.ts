@@ -23,10 +23,14 @@ const tokens: Record<string, string> = {};
 let runId: number;
 let jobId: number;
 let sha: string;
+let tokensAtStart: number;
+let runnerId: number;
 before(async () => {
   h = await withServer();
   for (const role of ['viewer', 'developer', 'runner']) tokens[role] = (await h.api('POST', '/api/tokens', { name: role, role })).body.token;
   tokens.admin = h.admin;
+  tokensAtStart = await h.server.store.countTokens();
+  runnerId = (await h.api('POST', '/api/runner/v1/register', { labels: ['x'] }, tokens.runner)).body.runnerId;
   const p = await newProject(h, 'sec', { '.github/workflows/leak.yml': wf });
   assert.equal((await h.api('PUT', '/api/projects/sec/secrets/API_KEY', { value: SECRET })).status, 204);
   await p.push();
@@ -44,6 +48,8 @@ const mutating: [string, string, unknown, Role][] = [
   ['PUT', '/api/projects/sec/secrets/OTHER', { value: 'x' }, 'admin'],
   ['DELETE', '/api/projects/sec/secrets/OTHER', undefined, 'admin'],
   ['PUT', '/api/projects/sec/variables/COLOUR', { value: 'blue' }, 'admin'],
+  ['DELETE', '/api/projects/sec/variables/COLOUR', undefined, 'admin'],
+  ['POST', '/api/approvals/1', { decision: 'approve' }, 'developer'],
   ['POST', '/api/tokens', { role: 'viewer' }, 'admin'],
   ['GET', '/api/webhooks/deliveries', undefined, 'admin'],
   ['POST', '/api/projects/sec/dispatches', { workflow: 'leak.yml' }, 'developer'],
@@ -51,7 +57,7 @@ const mutating: [string, string, unknown, Role][] = [
   ['POST', '/api/jobs/1/cancel', undefined, 'developer'],
   ['POST', '/api/runs/1/rerun', { failed: true }, 'developer'],
   ['POST', '/api/runner/v1/register', { labels: ['x'] }, 'runner'],
-  ['POST', '/api/runner/v1/poll', { runnerId: 1, timeoutMs: 0 }, 'runner'],
+  ['POST', '/api/runner/v1/poll', { runnerId: 'REGISTERED', timeoutMs: 0 }, 'runner'],
   ['POST', '/api/runner/v1/jobs/1/ack', { attempt: 1, leaseToken: 1 }, 'runner'],
   ['POST', '/api/runner/v1/jobs/1/heartbeat', { attempt: 1, leaseToken: 1 }, 'runner'],
   ['POST', '/api/runner/v1/jobs/1/logs', { attempt: 1, leaseToken: 1, seq: 0, data: 'x' }, 'runner'],
@@ -66,11 +72,14 @@ const mutating: [string, string, unknown, Role][] = [
   ['POST', '/api/runner/v1/jobs/1/caches/offer?attempt=1&leaseToken=1', 'x', 'runner'],
   ['POST', '/api/runner/v1/deployments', { origin: 'o', records: [] }, 'runner'],
 ];
+// The runner protocol hands out secrets with each job: runner tokens only, and they nothing else.
 const allowed = (need: Role, role: Role) =>
-  need === 'runner' ? role === 'runner' || role === 'admin' : role !== 'runner' && ['viewer', 'developer', 'admin'].indexOf(role) >= ['viewer', 'developer', 'admin'].indexOf(need);
+  need === 'runner' ? role === 'runner' : role !== 'runner' && ['viewer', 'developer', 'admin'].indexOf(role) >= ['viewer', 'developer', 'admin'].indexOf(need);
 
 test('every mutating endpoint refuses a missing token (401) and a role below the one it needs (403)', async () => {
-  for (const [method, path, body, need] of mutating) {
+  for (const [method, path, given, need] of mutating) {
+    // A runner polls under its own registration: the one the runner token made.
+    const body = given && typeof given === 'object' && 'runnerId' in given ? { ...given, runnerId } : given;
     assert.equal((await h.api(method, path, body, null)).status, 401, `${method} ${path} without a token`);
     assert.equal((await h.api(method, path, body, 'nxs_not-a-token')).status, 401, `${method} ${path} with a bad token`);
     for (const role of ['viewer', 'developer', 'runner', 'admin'] as Role[]) {
@@ -81,6 +90,11 @@ test('every mutating endpoint refuses a missing token (401) and a role below the
   }
 });
 
+test('the in-process runner speaks with a credential of its own process, not a stored token', async () => {
+  assert.equal(tokensAtStart, 4, 'the admin token and the three this test created, nothing for the in-process runner');
+  assert.equal((await h.api('GET', '/api/projects/sec/variables')).status, 200);
+});
+
 test('no API response contains a secret: logs are masked and secrets are write-only', async () => {
   const logs = (await h.api('GET', `/api/runs/${runId}/logs`)).text;
   assert.match(logs, /plain \*\*\* and \*\*\*/);
@@ -88,7 +102,7 @@ test('no API response contains a secret: logs are masked and secrets are write-o
   const bodies = [logs, await follow.text()];
   for (const path of [
     '/api/projects', '/api/projects/sec', '/api/runs', `/api/runs/${runId}`, `/api/jobs/${jobId}`, `/api/jobs/${jobId}/logs`,
-    '/api/projects/sec/secrets', `/api/projects/sec/commits/${sha}/checks`, '/api/runners', '/api/cost', '/api/webhooks/deliveries', '/api/health',
+    '/api/projects/sec/secrets', '/api/projects/sec/variables', `/api/projects/sec/commits/${sha}/checks`, '/api/runners', '/api/cost', '/api/webhooks/deliveries', '/api/health',
   ]) {
     const r = await h.api('GET', path);
     assert.equal(r.status, 200, path);

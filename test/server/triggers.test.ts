@@ -113,3 +113,30 @@ test('a cron tick fires once on the default branch; a tick missed during downtim
   assert.equal(run.ref, 'refs/heads/main');
   assert.match((await h.api('GET', `/api/runs/${run.id}/logs`)).text, /scheduled 0 3 \* \* \* on refs\/heads\/main/);
 });
+
+// Last: the CLI tests above rely on the server having one project.
+test('a signed push webhook starts the push workflows once: a redelivery starts nothing; an oversized body is refused unread', async () => {
+  const p = await newProject(h, 'hooked', { '.github/workflows/ci.yml': 'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "pushed ${{ github.event.head_commit.message }} by ${{ github.actor }}"\n' });
+  await p.push();
+  await settledRuns(h, 'hooked', 1);
+  const head = git(p.repo, 'rev-parse', 'HEAD');
+  const payload = { ref: 'refs/heads/main', before: '0'.repeat(40), after: head, commits: [{ id: head, message: 'from github', added: ['x'] }], head_commit: { id: head, message: 'from github' }, repository: { name: 'hooked' }, sender: { login: 'octo' } };
+  const send = (body: string, delivery: string, signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`) =>
+    fetch(`${h.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature }, body });
+  const first = await send(JSON.stringify(payload), 'push-1');
+  assert.equal(first.status, 202);
+  assert.match((await first.json()).outcome, /accepted: 1 run\(s\) started/);
+  const runs = await settledRuns(h, 'hooked', 2);
+  const hooked = runs.find((r) => r.actor === 'octo');
+  assert.deepEqual([hooked.event, hooked.sha, hooked.conclusion], ['push', head, 'success']);
+  assert.match((await h.api('GET', `/api/runs/${hooked.id}/logs`)).text, /pushed from github by octo/);
+  const again = await send(JSON.stringify(payload), 'push-1');
+  assert.equal(again.status, 202);
+  assert.match((await again.json()).outcome, /accepted: 0 run\(s\) started/, 'a redelivery starts no run twice');
+  assert.equal((await settledRuns(h, 'hooked', 2)).length, 2);
+  const huge = await send(JSON.stringify({ ...payload, padding: 'x'.repeat(26 * 1024 * 1024) }), 'push-2', 'sha256=00');
+  assert.equal(huge.status, 413);
+  const [latest] = (await h.api('GET', '/api/webhooks/deliveries')).body.deliveries;
+  assert.deepEqual([latest.delivery, latest.status], ['push-2', 413]);
+  assert.match(latest.outcome, /larger than 25 MB/);
+});

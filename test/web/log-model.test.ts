@@ -22,6 +22,17 @@ test('groups collapse, markers classify lines, numbering skips the group end', (
   assert.deepEqual(m.visible(new Set([1])), [0, 1, 2, 3, 4, 5]);
 });
 
+test('an annotation reads as written, its properties unescaped; printed output starting with Error: is only output', () => {
+  const m = new LogModel();
+  m.append('::error file=src/a%2Cb.ts,line=3,title=T%3A 1::coverage 50% too low\nError: the program said so\n##[error]Process completed with exit code 1.\n');
+  assert.deepEqual(m.lines.map((l) => [l.kind, l.text]), [
+    ['error', 'coverage 50% too low'],
+    ['line', 'Error: the program said so'],
+    ['error', 'Process completed with exit code 1.'],
+  ]);
+  assert.deepEqual(m.lines[0].props, { file: 'src/a,b.ts', line: '3', title: 'T: 1' });
+});
+
 test('search is case-insensitive and ignores colour codes', () => {
   const m = new LogModel();
   m.append('\x1b[31mFAILED\x1b[0m test one\nok two\nfailed three\n');

@@ -85,7 +85,7 @@ test('a failing job turns red and shows its annotation, linked to its log line',
       '  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mkdir out && echo "coverage 93%" > out/report.txt\n' +
         '      - uses: actions/upload-artifact@v4\n        with:\n          name: report\n          path: out/\n' +
         '  check:\n    needs: build\n    strategy:\n      matrix:\n        part: [api, web]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "checking ${{ matrix.part }}"\n' +
-        '  broken:\n    needs: check\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo "::group::Preparing"\n          echo inside the group\n          echo "::endgroup::"\n          printf "\\033[31mred text\\033[0m\\n"\n          echo "::error file=src/app.ts,line=7::Type mismatch in app"\n          exit 1\n',
+        '  broken:\n    needs: check\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo "::group::Preparing"\n          echo inside the group\n          echo "::endgroup::"\n          printf "\\033[31mred text\\033[0m\\n"\n          echo "::error file=src/app.ts,line=7::Type mismatch in app"\n          echo "::error file=src/cov.ts,line=2::coverage 50% too low"\n          echo "Error: only a line the program printed"\n          exit 1\n',
     ),
   );
   const { run } = await latestRun('red');
@@ -100,6 +100,9 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   assert.equal(await page.locator('[role="group"][aria-label="check (matrix)"] .graph-job').count(), 2);
   const annotation = page.locator('[data-testid="annotations"] li', { hasText: 'Type mismatch in app' });
   await annotation.waitFor({ timeout: 15_000 });
+  const listed = await page.locator('[data-testid="annotations"] li').allInnerTexts();
+  assert.ok(listed.some((a) => a.includes('coverage 50% too low')), `the message reads as written: ${JSON.stringify(listed)}`);
+  assert.ok(!listed.some((a) => a.includes('%25') || a.includes('only a line the program printed')), `no escapes, and printed output is no annotation: ${JSON.stringify(listed)}`);
   await annotation.getByRole('link').click();
   await page.waitForURL(/\/jobs\/\d+#L\d+$/);
   const target = page.locator('.log-line.target');
@@ -132,6 +135,8 @@ test('a failing job turns red and shows its annotation, linked to its log line',
   const raw = await readFile((await download.path())!, 'utf8');
   assert.match(raw, /##\[group\]Preparing\ninside the group\n##\[endgroup\]/);
   assert.match(raw, /Type mismatch in app/);
+  assert.match(raw, /::error file=src\/cov\.ts,line=2::coverage 50% too low\n/, 'the raw log says 50%, not 50%25');
+  assert.equal(await page.locator('.log-line', { hasText: 'coverage 50% too low' }).count(), 1);
   const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
   await narrow.goto(page.url());
   await narrow.locator('.log-line.target').waitFor();
@@ -248,8 +253,11 @@ test('the cost page charts minutes per month and per workflow from recorded jobs
   const month = new Date().toISOString().slice(0, 7);
   assert.ok(await page.locator(`[data-bar="${month}"] rect`).count(), 'a bar for this month');
   const workflows = await page.locator('svg[aria-label^="Minutes per workflow"] [data-bar]').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-bar')));
-  assert.ok(workflows.includes('CI'), workflows.join(','));
-  assert.match(await page.locator('[data-testid="cost-table"]').innerText(), /CI \/ hello/);
+  // Every project here names its workflow CI: each project's is its own bar, not one merged bar.
+  const ci = workflows.filter((w) => w?.endsWith(': CI'));
+  assert.ok(ci.length >= 2 && new Set(ci).size === ci.length, workflows.join(','));
+  const table = await page.locator('[data-testid="cost-table"]').innerText();
+  assert.match(table, /\w+: CI \/ hello\s+\d+s\s+1 min/, 'a job of seconds shows its seconds beside the billed minute');
   await page.context().close();
 });
 
@@ -277,7 +285,7 @@ test('the deployments page lists environments with their protection rules from t
   const live = page.locator('[data-env="staging"] li[data-service="web"]');
   await live.waitFor({ timeout: 10_000 });
   assert.match(await live.innerText(), /Live: web r1 [0-9a-f]{7} http:\/\/127\.0\.0\.1:9\/staging/);
-  await screenshot(page, 'approvals-page');
+  await screenshot(page, 'deployments-page');
   assert.deepEqual(await unlabelled(page), []);
   await page.context().close();
   // The dark theme follows the system setting.
@@ -288,7 +296,7 @@ test('the deployments page lists environments with their protection rules from t
   await night.locator('[data-env="production"]').waitFor();
   const [bg, fg] = await night.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
   assert.deepEqual([bg, fg], ['rgb(13, 17, 23)', 'rgb(230, 237, 243)']);
-  await screenshot(night, 'approvals-page-dark');
+  await screenshot(night, 'deployments-page-dark');
   await dark.close();
 });
 
@@ -365,6 +373,8 @@ test('a pending production deployment waits for approval, is approved from the p
   const page = await signedInPage(browser, server, alice);
   await page.goto(`${server.url}/p/gated/deployments`);
   const mine = page.locator('[data-approval="production"]');
+  await mine.getByRole('button', { name: 'Approve and deploy' }).waitFor();
+  await screenshot(page, 'approvals-page');
   await mine.getByLabel('Comment').fill('ship it');
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith(`/api/approvals/${approvals[0].id}`)),
@@ -396,4 +406,26 @@ test('a pending production deployment waits for approval, is approved from the p
   assert.equal(rejected.run.conclusion, 'failure');
   const job = rejected.jobs.find((j) => j.key === 'deploy')!;
   assert.deepEqual([job.conclusion, job.reason], ['failure', 'rejected by alice: not today']);
+});
+
+test('the cost, deployments and workflows pages fit a 390 px screen', async () => {
+  const narrow = await signedInPage(browser, server, server.adminToken, { width: 390, height: 844 });
+  for (const [path, ready, name] of [
+    ['/cost', '[data-testid="cost-table"] tbody tr', 'cost-390'],
+    ['/p/envs/deployments', '[data-env="production"]', 'deployments-390'],
+    ['/p/dispatch/workflows', 'text=Run workflow', 'workflows-390'],
+  ] as const) {
+    await narrow.goto(`${server.url}${path}`);
+    await narrow.locator(ready).first().waitFor();
+    await narrow.waitForTimeout(300);
+    await screenshot(narrow, name);
+    const [page, widest] = await narrow.evaluate(() => [
+      document.documentElement.scrollWidth,
+      // A chart of many bars may scroll within its card; the six months always fit.
+      Math.max(...[...document.querySelectorAll('.card, table, svg[aria-label^="Minutes and billed dollars per month"]')].map((e) => e.getBoundingClientRect().right)),
+    ]);
+    assert.ok(page <= 391, `${path}: no horizontal page scroll at 390 px (scrollWidth ${page})`);
+    assert.ok(widest <= 391, `${path}: nothing sticks out of the screen (rightmost edge ${widest})`);
+  }
+  await narrow.context().close();
 });

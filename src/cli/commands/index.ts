@@ -24,6 +24,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   cancel: () => load(import('./cancel.js'), 'cancel'),
   rerun: () => load(import('./rerun.js'), 'rerun'),
   secret: () => load(import('./secret.js'), 'secret'),
+  var: () => load(import('./var.js'), 'variable'),
   cost: () => load(import('./cost.js'), 'cost'),
 };
 

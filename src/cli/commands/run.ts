@@ -1,18 +1,19 @@
 /** `nexus run [EVENT]`: runs workflows on this host, with act's flags where act has them. */
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NexusError } from '../../errors.js';
+import { NexusError, type Diagnostic } from '../../errors.js';
 import { Masker } from '../../engine/masker.js';
 import { hostEnvironment } from '../../engine/host-env.js';
 import { runWorkflow } from '../../engine/run.js';
+import { killStepProcesses } from '../../engine/process.js';
 import type { RunReport } from '../../engine/results.js';
 import { copyRepository } from '../../engine/workspace.js';
 import { createActionHost } from '../../actions/host.js';
 import { createWorkflowCaller, planCalls } from '../../actions/reusable.js';
 import { planWorkflow } from '../../planner/plan.js';
 import { workflowTriggers } from '../../planner/triggers.js';
-import { repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
+import { ensureDataDir, repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
 import { parseCommandArgs, splitAssignment } from '../args.js';
 import type { Command } from '../command.js';
 import { checkApprovals, localGate, readLocalSecrets } from '../local-gate.js';
@@ -74,9 +75,13 @@ export const runCommand: Command = {
     const vars = { ...(values['var-file'] ? readDotenv(resolve(io.cwd, values['var-file'])) : {}), ...assignments('--var', values.var) };
     const extraEnv = { ...(values['env-file'] ? readDotenv(resolve(io.cwd, values['env-file'])) : {}), ...assignments('--env', values.env) };
     const givenInputs = assignments('--input', values.input);
+    if (values.input?.length && eventName !== 'workflow_dispatch') throw new NexusError('USAGE', `--input: inputs are given to workflow_dispatch runs only, and this run's event is '${eventName}'`, { exitCode: 2 });
 
     const workflows = await loadWorkflows(workflowPaths(root, io.cwd, values.workflows), root);
     const event = await localEvent(root, eventName, values.eventpath ? resolve(io.cwd, values.eventpath) : undefined);
+    // As on GitHub, a dispatch event's payload carries its inputs; --input overrides them.
+    const fileInputs = eventInputs(event.payload);
+    const inputOrigin = (name: string) => (name in fileInputs && !(name in givenInputs) ? `--eventpath ${values.eventpath}: inputs.${name}` : `--input ${name}`);
     let selected = workflows.filter((w) => workflowTriggers(w, { name: event.name, payload: event.payload, changedFiles: event.changedFiles }));
     if (values.job) {
       const withJob = workflows.filter((w) => w.jobs.some((j) => j.id === values.job));
@@ -89,8 +94,10 @@ export const runCommand: Command = {
       return 0;
     }
     const plans = selected.map((w) => planWorkflow(w, values.job));
+    const callProblems: Diagnostic[] = [];
+    for (const plan of plans) callProblems.push(...(await planCalls(plan, { root, actionCache: values['action-cache'], env: io.env })));
+    if (callProblems.length > 0) throw new NexusError('REUSABLE_WORKFLOW', '', { diagnostics: callProblems, exitCode: 2 });
     if (values.list) {
-      for (const plan of plans) await planCalls(plan, { root, actionCache: values['action-cache'], env: io.env });
       for (const plan of plans) printPlan(plan, io, { github: {}, vars, secrets: {}, inputs: {} });
       return 0;
     }
@@ -107,12 +114,19 @@ export const runCommand: Command = {
 
     const controller = new AbortController();
     let interrupts = 0;
+    let workRoot: string | undefined;
     const onInterrupt = () => {
       interrupts++;
       if (interrupts === 1) {
         progress.print('Cancelling: stopping running steps; always() steps still run. Press Ctrl-C again to quit at once.');
         controller.abort();
-      } else process.exit(130);
+        return;
+      }
+      // A quit: nothing the run started may outlive it (step processes run in their own groups).
+      killStepProcesses();
+      progress.stop();
+      if (workRoot) rmSync(workRoot, { recursive: true, force: true });
+      process.exit(130);
     };
     process.on('SIGINT', onInterrupt);
     process.on('SIGTERM', onInterrupt);
@@ -120,12 +134,12 @@ export const runCommand: Command = {
     const reports: RunReport[] = [];
     try {
       for (const plan of plans) {
-        const runNumber = nextRunNumber(dataDir);
+        const runNumber = nextRunNumber(ensureDataDir(dataDir));
         const runId = `${Date.now()}${String(runNumber).padStart(4, '0')}`;
-        const workRoot = join(dataDir, 'work', String(runNumber));
+        workRoot = join(dataDir, 'work', String(runNumber));
         mkdirSync(workRoot, { recursive: true });
         const eventPath = join(workRoot, 'event.json');
-        const inputs = eventName === 'workflow_dispatch' ? dispatchInputs(plan.workflow, givenInputs) : givenInputs;
+        const inputs = eventName === 'workflow_dispatch' ? dispatchInputs(plan.workflow, { ...fileInputs, ...givenInputs }, inputOrigin) : {};
         const payload = eventName === 'workflow_dispatch' ? { ...event.payload, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) } : event.payload;
         writeFileSync(eventPath, JSON.stringify(payload, null, 2));
         const report = await runWorkflow({
@@ -140,9 +154,10 @@ export const runCommand: Command = {
           workRoot,
           toolCache: join(dataDir, 'tool-cache'),
           dataDir,
-          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, dataDir, exclude: secretFile ? [resolve(io.cwd, secretFile)] : [] }, ws),
+          populateWorkspace: (ws) => copyRepository({ root, mode: source, sha: event.sha, ref: event.ref, dataDir, exclude: secretFile ? [resolve(io.cwd, secretFile)] : [] }, ws),
           masker,
-          hostEnv: { ...hostEnvironment(io.env), ...extraEnv },
+          hostEnv: hostEnvironment(io.env),
+          env: extraEnv,
           actions,
           callWorkflow,
           observer: progress,
@@ -150,6 +165,8 @@ export const runCommand: Command = {
           environmentGate: (request) => localGate(request, { root, dataDir, runNumber, ref: event.ref, sha: event.sha, actor: event.actor, operator, approve: values.approve ?? [], secrets: localSecrets, io, progress, signal: controller.signal }),
           dryRun: values.dryrun,
         });
+        // A run's workspaces go when it ends, as a hosted runner's do: the data folder does not grow with every run.
+        rmSync(workRoot, { recursive: true, force: true });
         progress.summary(report);
         reports.push(report);
       }
@@ -162,6 +179,12 @@ export const runCommand: Command = {
     return overall(reports) === 'success' ? 0 : 1;
   },
 };
+
+function eventInputs(payload: Record<string, unknown>): Record<string, string> {
+  const inputs = payload.inputs;
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) return {};
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
 
 function overall(reports: RunReport[]): RunReport['conclusion'] {
   if (reports.some((r) => r.conclusion === 'cancelled')) return 'cancelled';

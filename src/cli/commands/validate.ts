@@ -1,5 +1,6 @@
 /** `nexus validate [PATH...]`: every problem as `path:line:col: message`; exit 1 when there is one. */
 import { formatDiagnostic, NexusError, type Diagnostic } from '../../errors.js';
+import { planCalls } from '../../actions/reusable.js';
 import { planWorkflow } from '../../planner/plan.js';
 import { repositoryRoot } from '../../environments/data-folder.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
@@ -21,12 +22,15 @@ export const validateCommand: Command = {
       const { workflow, diagnostics: found } = await loadWorkflowFile(file, shown);
       diagnostics.push(...found);
       if (!workflow) continue;
+      const plan = planWorkflow(workflow);
       try {
-        listPlan(planWorkflow(workflow), {});
+        listPlan(plan, {});
       } catch (e) {
         if (!(e instanceof NexusError)) throw e;
-        diagnostics.push({ file: shown, code: e.code, message: e.message.replace(`${shown}: `, '') });
+        diagnostics.push(...(e.diagnostics.length > 0 ? e.diagnostics : [{ file: shown, code: e.code, message: e.message.replace(`${shown}: `, '') }]));
       }
+      // The workflows it calls are read too: GitHub refuses a run whose calls nest too deep.
+      diagnostics.push(...(await planCalls(plan, { root, env: io.env })));
     }
     for (const d of diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
     io.stderr.write(diagnostics.length === 0 ? `${files.length} workflow file(s) valid\n` : `${diagnostics.length} problem(s) in ${new Set(diagnostics.map((d) => d.file)).size} file(s)\n`);

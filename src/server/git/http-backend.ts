@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * git's smart HTTP through `git http-backend` as a CGI program: the request body streams to its stdin,
  * its CGI headers become the response's, and the rest streams back.
  */
-export function serveGit(req: IncomingMessage, res: ServerResponse, opts: { projectRoot: string; pathInfo: string; query: string; user: string }): Promise<void> {
+export function serveGit(req: IncomingMessage, res: ServerResponse, opts: { projectRoot: string; pathInfo: string; query: string; user: string; env?: NodeJS.ProcessEnv }): Promise<void> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -22,6 +22,7 @@ export function serveGit(req: IncomingMessage, res: ServerResponse, opts: { proj
       HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
       GIT_COMMITTER_NAME: opts.user,
       GIT_COMMITTER_EMAIL: `${opts.user}@nexus.local`,
+      ...opts.env,
     };
     if (req.headers['content-length']) env.CONTENT_LENGTH = String(req.headers['content-length']);
     const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -10,13 +10,6 @@ export interface RefUpdate {
   after: string;
 }
 
-export function diffRefs(before: Map<string, string>, after: Map<string, string>): RefUpdate[] {
-  const out: RefUpdate[] = [];
-  for (const [ref, sha] of after) if (before.get(ref) !== sha) out.push({ ref, before: before.get(ref) ?? ZERO_SHA, after: sha });
-  for (const [ref, sha] of before) if (!after.has(ref)) out.push({ ref, before: sha, after: ZERO_SHA });
-  return out;
-}
-
 export function repositoryPayload(project: string, defaultBranch: string, serverUrl: string) {
   return {
     id: 0,

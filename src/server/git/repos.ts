@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NexusError } from '../../errors.js';
 import type { WorkflowFile } from '../pipeline.js';
+import { PushJournal } from './push-journal.js';
 
 const run = promisify(execFile);
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -17,8 +18,10 @@ export function checkProjectName(name: string): void {
 
 /** The hosted bare repositories, one per project, under `<data>/repos/NAME.git`. */
 export class Repos {
+  readonly journal: PushJournal;
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true });
+    this.journal = new PushJournal(root);
   }
   path(name: string): string {
     return join(this.root, `${name}.git`);

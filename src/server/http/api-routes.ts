@@ -9,7 +9,12 @@ import { whyWaiting } from '../queue-reason.js';
 import { check, requireRole, type Env } from './auth.js';
 import { int, jsonBody, notFound, str } from './body.js';
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Secret and variable names as GitHub allows them. */
+function checkName(kind: 'secret' | 'variable', name: string): string {
+  if (!NAME.test(name) || /^GITHUB_/i.test(name)) throw new NexusError('USAGE', `${kind} name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit or GITHUB_`);
+  return name;
+}
 
 const publicJob = (j: Job, waiting?: string) => ({
   id: j.id, runId: j.runId, runAttempt: j.runAttempt, key: j.key, jobId: j.jobId, name: j.name, needs: j.needs, runsOn: j.runsOn,
@@ -40,6 +45,14 @@ export function apiRoutes(ctx: ServerContext): Hono<Env> {
     const run = await store.getRun(int(idText, 'run id'));
     if (!run) throw notFound(`run ${idText}`);
     return run;
+  }
+  /** A runner token's project scope: names of existing projects. */
+  async function scopeOf(value: unknown, role: Role): Promise<string[]> {
+    if (role !== 'runner') throw new NexusError('USAGE', 'only runner tokens can be limited to projects');
+    if (!Array.isArray(value) || !value.length) throw new NexusError('USAGE', 'projects must be a non-empty array of project names');
+    const names = value.map((v) => str(v, 'projects[]'));
+    for (const n of names) await project(n);
+    return names;
   }
   const projectNames = async () => new Map((await store.listProjects()).map((p) => [p.id, p]));
 
@@ -137,8 +150,7 @@ export function apiRoutes(ctx: ServerContext): Hono<Env> {
   app.get('/projects/:name/secrets', viewer, async (c) => c.json({ secrets: await store.listSecretNames((await project(c.req.param('name'))).id) }));
   app.put('/projects/:name/secrets/:secret', admin, async (c) => {
     const p = await project(c.req.param('name'));
-    const name = c.req.param('secret');
-    if (!SECRET_NAME.test(name) || /^GITHUB_/i.test(name)) throw new NexusError('USAGE', `secret name ${JSON.stringify(name)}: letters, digits and _, not starting with a digit or GITHUB_`);
+    const name = checkName('secret', c.req.param('secret'));
     const b = await jsonBody(c);
     await store.setSecret(p.id, str(b.environment ?? '', 'environment', true) ?? '', name, str(b.value, 'value'));
     return c.body(null, 204);
@@ -148,10 +160,18 @@ export function apiRoutes(ctx: ServerContext): Hono<Env> {
     if (!(await store.deleteSecret(p.id, c.req.query('environment') ?? '', c.req.param('secret')))) throw notFound(`secret ${c.req.param('secret')}`);
     return c.body(null, 204);
   });
+  // Variables are configuration, not secrets: anyone who may read the project may read them.
+  app.get('/projects/:name/variables', viewer, async (c) => c.json({ variables: await store.listVariables((await project(c.req.param('name'))).id) }));
   app.put('/projects/:name/variables/:variable', admin, async (c) => {
     const p = await project(c.req.param('name'));
+    const name = checkName('variable', c.req.param('variable'));
     const b = await jsonBody(c);
-    await store.setVariable(p.id, str(b.environment ?? '', 'environment', true) ?? '', c.req.param('variable'), str(b.value, 'value', true) ?? '');
+    await store.setVariable(p.id, str(b.environment ?? '', 'environment', true) ?? '', name, str(b.value, 'value', true) ?? '');
+    return c.body(null, 204);
+  });
+  app.delete('/projects/:name/variables/:variable', admin, async (c) => {
+    const p = await project(c.req.param('name'));
+    if (!(await store.deleteVariable(p.id, c.req.query('environment') ?? '', c.req.param('variable')))) throw notFound(`variable ${c.req.param('variable')}`);
     return c.body(null, 204);
   });
 
@@ -159,7 +179,8 @@ export function apiRoutes(ctx: ServerContext): Hono<Env> {
     const b = await jsonBody(c);
     const role = str(b.role, 'role') as Role;
     if (!roles.includes(role)) throw new NexusError('USAGE', `role must be one of ${roles.join(', ')}`);
-    return c.json({ token: await store.createToken(str(b.name ?? role, 'name'), role), role }, 201);
+    const projects = b.projects === undefined || b.projects === null ? null : await scopeOf(b.projects, role);
+    return c.json({ token: await store.createToken(str(b.name ?? role, 'name'), role, projects), role, projects }, 201);
   });
 
   app.get('/runners', viewer, async (c) => {

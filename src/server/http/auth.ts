@@ -1,12 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { NexusError } from '../../errors.js';
-import type { Store, TokenInfo } from '../../store/store.js';
+import type { TokenInfo } from '../../store/store.js';
 import type { Role } from '../../store/types.js';
 
 export type Env = { Variables: { identity: TokenInfo | undefined } };
 
-/** admin can do what developer can, developer what viewer can; `runner` tokens only speak the runner protocol. */
+/**
+ * admin can do what developer can, developer what viewer can. The runner protocol is for `runner` tokens
+ * only, and they for it only: its answers carry the secrets of the jobs they hand out, which no other
+ * token may read back (docs/runner-protocol.md, "Trust model").
+ */
 const rank: Record<Role, number> = { viewer: 1, developer: 2, admin: 3, runner: 0 };
 
 export function bearer(header: string | undefined): string | undefined {
@@ -14,17 +18,20 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export function authenticate(store: Store): MiddlewareHandler<Env> {
+/** Who a bearer token is: a stored token, or the in-process runners' own credential. */
+export type Identify = (token: string) => Promise<TokenInfo | undefined>;
+
+export function authenticate(identify: Identify): MiddlewareHandler<Env> {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
-    c.set('identity', token ? await store.verifyToken(token) : undefined);
+    c.set('identity', token ? await identify(token) : undefined);
     await next();
   };
 }
 
 export function allows(identity: TokenInfo | undefined, need: Role): boolean {
   if (!identity) return false;
-  if (need === 'runner') return identity.role === 'runner' || identity.role === 'admin';
+  if (need === 'runner' || identity.role === 'runner') return identity.role === need;
   return rank[identity.role] >= rank[need];
 }
 

@@ -19,7 +19,7 @@ export async function ingestLog(ctx: ServerContext, req: IncomingMessage, res: S
   const url = new URL(req.url ?? '/', 'http://x');
   const jobId = Number(LOG_PATH.exec(url.pathname)?.[1]);
   const token = bearer(req.headers.authorization);
-  const identity = token ? await ctx.store.verifyToken(token) : undefined;
+  const identity = token ? await ctx.identify(token) : undefined;
   if (!identity) return reply(res, 401, { error: { code: 'UNAUTHORIZED', message: 'a bearer token is required' } });
   if (!allows(identity, 'runner')) return reply(res, 403, { error: { code: 'FORBIDDEN', message: `this needs the runner role; the token has ${identity.role}` } });
   const [attempt, leaseToken, seq] = ['attempt', 'leaseToken', 'seq'].map((k) => Number(url.searchParams.get(k)));
@@ -32,7 +32,7 @@ export async function ingestLog(ctx: ServerContext, req: IncomingMessage, res: S
     parts.push(part as Buffer);
   }
   try {
-    const stored = await ctx.store.appendLog({ jobId, attempt, leaseToken }, seq, Buffer.concat(parts).toString('utf8'));
+    const stored = await ctx.store.appendLog({ jobId, attempt, leaseToken, owner: identity.id }, seq, Buffer.concat(parts).toString('utf8'));
     reply(res, 200, { stored });
   } catch (e) {
     if (isNexusError(e) && e.code === 'STALE_LEASE') return reply(res, 409, { error: { code: e.code, message: e.message } });

@@ -15,6 +15,8 @@ async function masker(ctx: ServerContext, projectId: number, jobs: Job[]): Promi
   return (s) => sorted.reduce((t, v) => t.split(v).join('***'), s);
 }
 
+export const attemptHeader = (attempt: number): string => `===== attempt ${attempt} (the lines before are from attempt ${attempt - 1}) =====`;
+
 const wakeOrTimeout = (ctx: ServerContext, ids: Set<number>, ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const done = () => (off(), clearTimeout(timer), signal.removeEventListener('abort', done), resolve());
@@ -52,7 +54,12 @@ export function logRoutes(ctx: ServerContext): Hono<Env> {
     app.get(`/${kind}s/:id/logs`, requireRole('viewer'), async (c) => {
       const t = await target(kind, c.req.param('id'));
       const mask = await masker(ctx, t.run.projectId, await t.jobs());
+      // A client that reconnects says where each job's log left off (`after=JOB:ATTEMPT:SEQ,...`, as the event ids).
       const cursors = new Map<number, { attempt: number; seq: number } | undefined>();
+      for (const cursor of [c.req.query('after') ?? '', c.req.header('last-event-id') ?? ''].join(',').split(',').filter(Boolean)) {
+        const [job, attempt, seq] = cursor.split(':').map((n) => int(n, 'after'));
+        cursors.set(job, { attempt, seq });
+      }
       const render = (job: Job, data: string) => (t.prefix ? data.split('\n').map((l) => `[${job.key}] ${l}`).join('\n') : data);
       async function* pending() {
         for (const job of await t.jobs()) {
@@ -60,8 +67,11 @@ export function logRoutes(ctx: ServerContext): Hono<Env> {
             const chunks = await ctx.store.readLogs(job.id, cursors.get(job.id));
             if (!chunks.length) break;
             for (const ch of chunks) {
+              // A job retried after its runner was lost logs each attempt: say where the next one starts.
+              const previous = cursors.get(job.id)?.attempt;
+              const data = ch.attempt > 1 && previous !== ch.attempt ? `${attemptHeader(ch.attempt)}\n${ch.data}` : ch.data;
               cursors.set(job.id, { attempt: ch.attempt, seq: ch.seq });
-              yield { id: `${job.id}:${ch.attempt}:${ch.seq}`, text: mask(render(job, ch.data)) };
+              yield { id: `${job.id}:${ch.attempt}:${ch.seq}`, text: mask(render(job, data)) };
             }
           }
         }

@@ -4,20 +4,44 @@ import type { ServerContext } from '../context.js';
 import { ZERO_SHA } from '../git/repos.js';
 import { safeEqual, type Env } from './auth.js';
 
+/** GitHub caps webhook payloads at 25 MB; nothing larger is read, signed or not. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+/** The body, or undefined once it passes `limit` bytes (the rest is not read). */
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer | undefined> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(parts);
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    parts.push(value);
+  }
+}
+
 /**
  * POST /webhooks/github: GitHub's push and pull_request deliveries, verified with X-Hub-Signature-256
- * (HMAC-SHA256 of the raw body, compared in constant time). Every delivery is recorded with its outcome.
+ * (HMAC-SHA256 of the raw body, compared in constant time). Every delivery is recorded with its outcome
+ * (the newest 1,000); a redelivery (the same X-GitHub-Delivery) starts no run twice.
  */
 export function webhookRoutes(ctx: ServerContext): Hono<Env> {
   const app = new Hono<Env>();
   app.post('/github', async (c) => {
-    const raw = Buffer.from(await c.req.arrayBuffer());
     const event = c.req.header('x-github-event') ?? '';
     const delivery = c.req.header('x-github-delivery') ?? '';
     const answer = async (status: number, outcome: string, extra: Record<string, unknown> = {}) => {
       await ctx.store.recordDelivery({ source: 'github', event, delivery, status, outcome });
       return c.json({ outcome, ...extra }, status as 200);
     };
+    const declared = Number(c.req.header('content-length') ?? 0);
+    const raw = declared > MAX_WEBHOOK_BYTES ? undefined : await readLimited(c.req.raw.body, MAX_WEBHOOK_BYTES);
+    if (!raw) return answer(413, `refused: the body is larger than ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB`);
     const secret = ctx.config.webhookSecret;
     if (!secret) return answer(401, 'refused: no webhook secret is configured (NEXUS_WEBHOOK_SECRET)');
     const signature = c.req.header('x-hub-signature-256') ?? '';
@@ -55,7 +79,7 @@ export function webhookRoutes(ctx: ServerContext): Hono<Env> {
       return answer(422, `refused: commit ${sha || '(none)'} is not in the hosted repository ${project.name}; push it first`);
     }
     const actor = String(payload.sender?.login ?? payload.pusher?.name ?? 'github');
-    const runs = await ctx.scheduler.trigger(project, { name: event, payload, ref, sha, changedFiles }, actor);
+    const runs = await ctx.scheduler.trigger(project, { name: event, payload, ref, sha, changedFiles }, actor, delivery ? { triggerKey: `github-delivery:${delivery}` } : {});
     return answer(202, `accepted: ${runs.length} run(s) started`, { runs: runs.map((r) => r.id) });
   });
   return app;

@@ -25,7 +25,7 @@ export function Annotations({ run, jobs }: { run: Run; jobs: Job[] }) {
           m.append(text);
           const list = m.lines
             .filter((l) => l.kind === 'error' || l.kind === 'warning' || l.kind === 'notice')
-            .map((l) => ({ job, level: l.kind, message: l.text.replace(/^(Error|Warning|Notice): /, ''), line: l.n, file: l.props?.file, fileLine: l.props?.line }));
+            .map((l) => ({ job, level: l.kind, message: l.text, line: l.n, file: l.props?.file, fileLine: l.props?.line }));
           setFound((prev) => new Map(prev).set(k, list));
         },
         () => undefined,

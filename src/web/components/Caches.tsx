@@ -22,7 +22,7 @@ export function Caches({ project }: { project: string }) {
       {(error || action.error) && <p role="alert" className="error">{error ?? action.error}</p>}
       {data && !data.caches.length && <p className="muted">No cache entries yet: runners share what actions/cache saves here.</p>}
       {!!data?.caches.length && (
-        <table data-testid="caches">
+        <table data-testid="caches" className="stack">
           <thead>
             <tr>
               <th scope="col">Key</th>
@@ -36,9 +36,9 @@ export function Caches({ project }: { project: string }) {
             {data.caches.map((c) => (
               <tr key={`${c.scope} ${c.key} ${c.version}`} data-cache={c.key}>
                 <td><code>{c.key}</code></td>
-                <td>{branchOf(c.scope)}</td>
-                <td>{formatSize(c.size)}</td>
-                <td>{ago(c.lastUsedAt)}</td>
+                <td data-label="Branch">{branchOf(c.scope)}</td>
+                <td data-label="Size">{formatSize(c.size)}</td>
+                <td data-label="Last used">{ago(c.lastUsedAt)}</td>
                 <td>
                   <button type="button" className="danger" aria-label={`Delete cache ${c.key}`} disabled={action.busy || !can(me, 'developer')} onClick={() => remove(c)}>
                     Delete

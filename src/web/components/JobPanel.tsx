@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { jitteredBackoff } from '../../runner/backoff.js';
 import { errorText, followEvents, type Job, type Step } from '../lib/api.js';
 import { downloadFile } from '../lib/download.js';
 import { elapsed } from '../lib/format.js';
@@ -22,7 +23,7 @@ export function JobPanel({ job, path, now }: { job: Job; path: string; now: numb
     const ctl = new AbortController();
     let stop = false;
     (async () => {
-      for (let failures = 0; !stop; failures++) {
+      for (let failures = 0; !stop; ) {
         // Each connection replays the log from its start, so it gets a fresh model.
         const m = new LogModel();
         setModel(m);
@@ -38,12 +39,14 @@ export function JobPanel({ job, path, now }: { job: Job; path: string; now: numb
             },
             ctl.signal,
           );
-          stop = true;
-          setLogError(undefined);
+          // A stream that ends without its `end` event was cut off (a server restart): reconnect.
+          if (stop) setLogError(undefined);
+          else throw new Error('the stream ended early');
         } catch (e) {
           if (ctl.signal.aborted) return;
           setLogError(`log connection lost (${errorText(e)}); reconnecting`);
-          await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** failures)));
+          // Jittered, so every open page does not reconnect to a restarted server at the same moment.
+          await new Promise((r) => setTimeout(r, jitteredBackoff(failures++, 250, 5000)));
         }
       }
     })();

@@ -2,7 +2,8 @@ import { stripAnsi } from './ansi.js';
 
 /**
  * A job log as lines, grouped: `##[group]`/`::group::` opens a collapsible group that
- * `##[endgroup]`/`::endgroup::` closes; `##[error]`, `::error ...::` and `Error:` lines are marked.
+ * `##[endgroup]`/`::endgroup::` closes; `##[error]` and `::error ...::` lines are marked (a line a
+ * program printed that merely starts with `Error:` is output, not an annotation).
  * Built incrementally as chunks arrive so a live log never re-parses what it has.
  */
 export type LineKind = 'line' | 'group' | 'error' | 'warning' | 'notice' | 'command' | 'debug' | 'system';
@@ -20,10 +21,12 @@ export interface LogLine {
   props?: Record<string, string>;
 }
 
-const MARKER = /^(?:##\[(group|endgroup|error|warning|notice|command|debug|system)\]|::(group|endgroup|error|warning|notice)(?: ([^:]*))?::|(Error|Warning|Notice): )/;
+const MARKER = /^(?:##\[(group|endgroup|error|warning|notice|command|debug|system)\]|::(group|endgroup|error|warning|notice)(?: ([^:]*))?::)/;
 
+/** Property values are escaped as in GitHub's workflow commands (`%2C` for a comma, `%25` for `%`). */
+const unescape = (v: string) => v.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%25/g, '%');
 const properties = (text: string | undefined): Record<string, string> | undefined =>
-  text ? Object.fromEntries(text.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1)])) : undefined;
+  text ? Object.fromEntries(text.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), unescape(kv.slice(kv.indexOf('=') + 1))])) : undefined;
 
 export class LogModel {
   readonly lines: LogLine[] = [];
@@ -44,15 +47,14 @@ export class LogModel {
     let text = raw;
     let props: Record<string, string> | undefined;
     if (m) {
-      const word = (m[1] ?? m[2] ?? m[4]).toLowerCase();
+      const word = m[1] ?? m[2];
       if (word === 'endgroup') {
         this.openGroup = -1;
         return;
       }
       kind = word as LineKind;
       props = properties(m[3]);
-      // Keep the "Error:" prefix readable; drop only the machine markers.
-      if (!m[4]) text = bare.slice(m[0].length);
+      text = bare.slice(m[0].length);
     }
     if (kind === 'group') {
       this.openGroup = -1;

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api.js';
 import { BarChart } from '../components/BarChart.js';
+import { duration } from '../lib/format.js';
 
-interface CostRow { job: string; durationMinutes: number; runs: number; runsPerDay: number; monthlyMinutes: number; cost: number }
+interface CostRow { project: string; workflow: string; job: string; averageSeconds: number; durationMinutes: number; runs: number; runsPerDay: number; monthlyMinutes: number; cost: number }
 interface CostReport { month: string; rate: number; freeMinutes: number; rows: CostRow[]; totalMinutes: number; billableMinutes: number; cost: number }
 
 const monthsBack = (n: number): string[] => {
@@ -26,9 +27,11 @@ export function Cost({ project }: { project: string | undefined }) {
     return () => clearTimeout(t);
   }, [project, rate, free]);
   const current = reports?.[reports.length - 1];
+  // Workflows of different projects may share a name: each project's is its own bar.
+  const several = new Set(current?.rows.map((r) => r.project)).size > 1;
   const perWorkflow = new Map<string, { minutes: number; cost: number }>();
   for (const r of current?.rows ?? []) {
-    const wf = r.job.split(' / ')[0];
+    const wf = several ? `${r.project}: ${r.workflow}` : r.workflow;
     const v = perWorkflow.get(wf) ?? { minutes: 0, cost: 0 };
     perWorkflow.set(wf, { minutes: v.minutes + r.monthlyMinutes, cost: v.cost + r.cost });
   }
@@ -62,11 +65,12 @@ export function Cost({ project }: { project: string | undefined }) {
           </section>
           <section className="card">
             <h2>Jobs, {current.month}</h2>
-            <table data-testid="cost-table">
+            <table data-testid="cost-table" className="stack">
               <thead>
                 <tr>
                   <th scope="col">Job</th>
-                  <th scope="col" className="num">Duration (min)</th>
+                  <th scope="col" className="num">Duration</th>
+                  <th scope="col" className="num">Billed per run</th>
                   <th scope="col" className="num">Runs/day</th>
                   <th scope="col" className="num">Monthly minutes</th>
                   <th scope="col" className="num">Cost</th>
@@ -76,20 +80,22 @@ export function Cost({ project }: { project: string | undefined }) {
                 {current.rows.map((r) => (
                   <tr key={r.job}>
                     <td>{r.job}</td>
-                    <td className="num">{r.durationMinutes}</td>
-                    <td className="num">{r.runsPerDay}</td>
-                    <td className="num">{r.monthlyMinutes}</td>
-                    <td className="num">{dollars(r.cost)}</td>
+                    <td className="num" data-label="Duration">{duration(r.averageSeconds * 1000)}</td>
+                    <td className="num" data-label="Billed per run">{r.durationMinutes} min</td>
+                    <td className="num" data-label="Runs/day">{r.runsPerDay}</td>
+                    <td className="num" data-label="Monthly minutes">{r.monthlyMinutes}</td>
+                    <td className="num" data-label="Cost">{dollars(r.cost)}</td>
                   </tr>
                 ))}
               </tbody>
               <tfoot>
                 <tr>
                   <th scope="row">Total ({current.freeMinutes} free minutes)</th>
-                  <td />
-                  <td />
-                  <td className="num">{current.totalMinutes}</td>
-                  <td className="num">{dollars(current.cost)}</td>
+                  <td className="blank" />
+                  <td className="blank" />
+                  <td className="blank" />
+                  <td className="num" data-label="Monthly minutes">{current.totalMinutes}</td>
+                  <td className="num" data-label="Cost">{dollars(current.cost)}</td>
                 </tr>
               </tfoot>
             </table>

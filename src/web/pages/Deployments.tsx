@@ -68,7 +68,7 @@ export function Deployments({ project }: { project: string }) {
         <h2 id="hist-h">History</h2>
         {deployments.data && !deployments.data.deployments.length && <p className="muted">No deployments yet.</p>}
         {!!deployments.data?.deployments.length && (
-          <table data-testid="deployments">
+          <table data-testid="deployments" className="stack">
             <thead>
               <tr>
                 <th scope="col">Environment</th>
@@ -83,14 +83,14 @@ export function Deployments({ project }: { project: string }) {
               {deployments.data.deployments.map((d) => (
                 <tr key={d.id} data-state={stateOf(d)}>
                   <td>{d.environment}</td>
-                  <td>
+                  <td data-label="Revision">
                     {d.service} r{d.revision}
                     {d.kind === 'rollback' && <span className="muted"> (rollback{d.rollbackOf ? ` of #${d.rollbackOf}` : ''})</span>}
                   </td>
-                  <td>{d.commit ? <code>{shortSha(d.commit)}</code> : ''}</td>
-                  <td>{d.approver ?? <span className="muted">—</span>}</td>
-                  <td><span className={`badge badge-${stateOf(d) === 'success' ? 'success' : /fail|rolled/.test(stateOf(d)) ? 'failure' : 'queued'}`}>{stateOf(d).replace('_', ' ')}</span></td>
-                  <td className="small">
+                  <td data-label="Commit">{d.commit ? <code>{shortSha(d.commit)}</code> : ''}</td>
+                  <td data-label="Approved by">{d.approver ?? <span className="muted">—</span>}</td>
+                  <td data-label="Status"><span className={`badge badge-${stateOf(d) === 'success' ? 'success' : /fail|rolled/.test(stateOf(d)) ? 'failure' : 'queued'}`}>{stateOf(d).replace('_', ' ')}</span></td>
+                  <td className="small wide">
                     {d.analysis?.rule && (
                       <>
                         {d.analysis.rule}: {d.analysis.reason} ({d.analysis.figures.requests} requests, {(d.analysis.figures.errorRate * 100).toFixed(1)}% errors
