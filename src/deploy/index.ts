@@ -74,6 +74,7 @@ export async function deployAction(inputs: Record<string, string | undefined>, c
       return { outputs: {}, conclusion: 'failure' };
     }
     const settings = parseReleaseSettings((n) => inputs[n], label);
+    if (!settings.artifact) context.log(`warning: nexus/deploy: no ${label('artifact')}: the revision runs in the job's workspace, which does not outlive the run; it keeps running, but cannot be restarted (supervision, rollback, a daemon restart)`);
     const secret = (name: string) => context.secrets?.[name] ?? process.env[name];
     const request = buildDeployRequest(settings, {
       service,

@@ -85,11 +85,28 @@ export class LocalTarget implements DeploymentProvider {
     return join(this.dataDir, 'deploy', 'logs', key.environment, `${key.service}-${revision}.log`);
   }
 
-  /** Starts a revision's process on `port`; undefined when secrets it needs are not held (any more). */
-  private launch(spec: RevisionSpec, port: number): number | undefined {
+  /** Starts a revision's process on `port`, or says why it cannot (its folder is gone, secrets it needs are not held). */
+  private launch(spec: RevisionSpec, port: number): number {
+    const what = `revision ${spec.revision} of ${spec.service}`;
     const secrets = this.secrets.get(`${keyOf(spec)}#${spec.revision}`) ?? {};
-    if ((spec.secretNames ?? []).some((n) => !(n in secrets))) return undefined;
-    return startProcess({ command: spec.command, cwd: spec.cwd, env: { ...spec.env, ...secrets }, logFile: this.logFile(spec, spec.revision) }, port);
+    if ((spec.secretNames ?? []).some((n) => !(n in secrets))) {
+      throw new NexusError('SECRETS_UNAVAILABLE', `${what} needs secrets ${spec.secretNames!.join(', ')}, which this supervisor does not hold (they are never stored): deploy again, or roll back with them set`);
+    }
+    // A revision deployed without an artifact runs in its job's workspace, which goes when the run ends.
+    if (!existsSync(spec.cwd)) throw new NexusError('START_FAILED', `${what} cannot start: its folder ${spec.cwd} is gone (deploy with an artifact to keep a revision restartable)`);
+    try {
+      return startProcess({ command: spec.command, cwd: spec.cwd, env: { ...spec.env, ...secrets }, logFile: this.logFile(spec, spec.revision) }, port);
+    } catch (err) {
+      throw new NexusError('START_FAILED', `${what} could not start in ${spec.cwd}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Marks a revision that cannot run any more as stopped, saying why. */
+  private giveUp(e: ServiceEntry, r: RevisionEntry, why: string): string {
+    r.state = 'stopped';
+    delete r.pid;
+    delete r.port;
+    return `cannot restart ${e.service} (${e.environment}) revision ${r.spec.revision}: ${why}`;
   }
 
   /** Supervision: a ready or live revision whose process exited is started again on the same port. */
@@ -99,12 +116,16 @@ export class LocalTarget implements DeploymentProvider {
     for (const e of this.services.values()) {
       for (const r of e.revisions) {
         if ((r.state !== 'live' && r.state !== 'ready') || !r.pid || !r.port || isAlive(r.pid)) continue;
-        const pid = this.launch(r.spec, r.port);
-        if (pid === undefined) continue;
-        r.pid = pid;
+        changed = true;
+        try {
+          r.pid = this.launch(r.spec, r.port);
+        } catch (err) {
+          if (!(err instanceof NexusError)) throw err;
+          this.options.log?.(this.giveUp(e, r, `it exited, and ${err.message}`));
+          continue;
+        }
         r.restarts = (r.restarts ?? 0) + 1;
         r.startedAt = new Date().toISOString();
-        changed = true;
         this.options.log?.(`${e.service} (${e.environment}) revision ${r.spec.revision} exited; restarted as pid ${r.pid} (restart ${r.restarts})`);
       }
     }
@@ -178,15 +199,7 @@ export class LocalTarget implements DeploymentProvider {
     const key = `${keyOf(spec)}#${spec.revision}`;
     // Values given now complete (or renew) those held since the revision first started.
     if (secrets && Object.keys(secrets).length) this.secrets.set(key, { ...this.secrets.get(key), ...secrets });
-    let pid: number | undefined;
-    try {
-      pid = this.launch(spec, port);
-    } catch (err) {
-      throw new NexusError('START_FAILED', `revision ${spec.revision} of ${spec.service} could not start in ${spec.cwd}: ${(err as Error).message}`);
-    }
-    if (pid === undefined) {
-      throw new NexusError('SECRETS_UNAVAILABLE', `revision ${spec.revision} of ${spec.service} needs secrets ${spec.secretNames!.join(', ')}, which this supervisor does not hold (they are never stored): deploy again, or roll back with them set`);
-    }
+    const pid = this.launch(spec, port);
     const entry: RevisionEntry = { spec, state: 'starting', pid, port, startedAt: new Date().toISOString() };
     e.revisions = [...e.revisions.filter((r) => r.spec.revision !== spec.revision), entry];
     this.save();
@@ -290,15 +303,13 @@ export class LocalTarget implements DeploymentProvider {
         }
         if (r.pid && isAlive(r.pid)) await stopProcess(r.pid, 1000);
         r.port = await freePort();
-        const pid = this.launch(r.spec, r.port);
-        if (pid === undefined) {
-          r.state = 'stopped';
-          delete r.pid;
-          delete r.port;
-          notes.push(`cannot restart ${e.service} (${e.environment}) revision ${r.spec.revision}: it needs secrets ${r.spec.secretNames!.join(', ')}, which are never stored; deploy it again`);
+        try {
+          r.pid = this.launch(r.spec, r.port);
+        } catch (err) {
+          if (!(err instanceof NexusError)) throw err;
+          notes.push(this.giveUp(e, r, err.message));
           continue;
         }
-        r.pid = pid;
         r.startedAt = new Date().toISOString();
         const healthy = await waitHealthy(r.pid, r.port, r.spec.healthPath, { intervalMs: 100, probeTimeoutMs: 2000, timeoutMs: 60_000 });
         notes.push(`restarted ${e.service} (${e.environment}) revision ${r.spec.revision}: ${healthy.ok ? 'healthy' : healthy.detail}`);
