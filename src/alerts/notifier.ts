@@ -16,6 +16,8 @@ export interface ResolvedTarget {
   url: string;
   signingKey?: string;
   events: NotificationTarget['events'];
+  /** The configuration it was resolved from (URLs and secret names, no values), when it came from a file. */
+  source?: NotificationTarget;
 }
 
 export type SecretLookup = (name: string) => string | undefined;
@@ -31,8 +33,18 @@ export function resolveTargets(targets: NotificationTarget[], secret: SecretLook
       warn(`notification ${i + 1} (${t.kind}) skipped: secret ${missing ?? '(url)'} is not set`);
       return;
     }
-    out.push({ kind: t.kind, url, signingKey, events: t.events });
+    out.push({ kind: t.kind, url, signingKey, events: t.events, source: t });
   });
+  return out;
+}
+
+/** The values of the secrets `targets` were resolved with, by secret name: what resolving them again needs. */
+export function secretValues(targets: ResolvedTarget[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of targets) {
+    if (t.source?.urlSecret) out[t.source.urlSecret] = t.url;
+    if (t.source?.signingSecret && t.signingKey !== undefined) out[t.source.signingSecret] = t.signingKey;
+  }
   return out;
 }
 

@@ -2,13 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { NexusError } from '../errors.js';
 
-export function parseDotenv(text: string, file: string): Record<string, string> {
+/** With `scoped`, a name may carry an environment prefix (`production:NAME`), as secret files allow. */
+export function parseDotenv(text: string, file: string, scoped = false): Record<string, string> {
+  const entry = new RegExp(`^(?:export\\s+)?(${scoped ? '(?:[A-Za-z0-9_.-]+:)?' : ''}[A-Za-z_][A-Za-z0-9_.-]*)\\s*=\\s*(.*)$`);
   const out: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    const m = entry.exec(line);
     if (!m) throw new NexusError('DOTENV', `${file}:${i + 1}:1: expected NAME=VALUE`, { exitCode: 2 });
     let value = m[2];
     const quote = value[0];
@@ -34,12 +36,12 @@ function endsWithQuote(body: string, quote: string): boolean {
   return t.endsWith(quote) && !t.endsWith('\\' + quote);
 }
 
-export function readDotenv(file: string): Record<string, string> {
+export function readDotenv(file: string, scoped = false): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new NexusError('DOTENV', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { exitCode: 2 });
   }
-  return parseDotenv(text, file);
+  return parseDotenv(text, file, scoped);
 }

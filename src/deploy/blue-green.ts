@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NexusError } from '../errors.js';
 import type { AlertEvent } from '../alerts/events.js';
-import type { Notifier, ResolvedTarget } from '../alerts/notifier.js';
+import { secretValues, type Notifier, type ResolvedTarget } from '../alerts/notifier.js';
 import { closingVerdict, figuresFrom, findBreach, hasEnoughTraffic, type AnalysisSettings, type Breach } from './analysis.js';
 import { artifactDigest, installArtifact } from './artifact.js';
+import { forgetTargets, keepTargets, type Handover } from './handover.js';
 import type { DeploymentProvider, RevisionInfo, RevisionSpec, ServiceKey } from './provider.js';
 import { currentState, type AnalysisFigures, type AnalysisRecord, type DeploymentRecord } from './records.js';
 import type { DeploymentRepository } from './repository.js';
@@ -54,9 +55,12 @@ export interface RollbackPlan extends ServiceKey {
   from?: { revision: number; deployment?: DeploymentRecord };
   to: { revision: number; deployment?: DeploymentRecord; warm: boolean; spec: RevisionSpec };
   changes: string[];
+  /** What would make the rollback fail, said before it is tried. */
+  warnings: string[];
 }
 
-const MEASUREMENTS_KEPT = 120;
+/** Samples per analysis: taken every evaluation, or spread evenly when the analysis is longer than that many. */
+const MEASUREMENTS = 300;
 const STARTUP_PROBE_MS = 100;
 
 /** What holds a service: a release or a rollback; a release past its switch can be cut short. */
@@ -70,6 +74,8 @@ interface Claim {
 
 export class BlueGreen {
   private readonly busy = new Map<string, Claim>();
+  /** The notification targets of each release under analysis, by deployment id (for a daemon that takes over). */
+  private readonly analysing = new Map<number, ResolvedTarget[]>();
 
   constructor(private readonly o: { dataDir: string; provider: DeploymentProvider; repo: DeploymentRepository; notifier: Notifier }) {}
 
@@ -97,6 +103,20 @@ export class BlueGreen {
     return { kind, at: new Date().toISOString(), environment: r.environment, service: r.service, deployment: r.id, revision: r.revision, commit: r.commit, ref: r.ref, actor: r.creator, url: r.url, ...extra };
   }
 
+  /**
+   * Ends a release or rollback that did not put its revision live: the candidate is stopped (unless it is the one
+   * serving), the record gets `failure` with the reason, and deploy_failed goes out. Never leaves it in_progress.
+   */
+  private async failed(id: number, reason: string, o: { targets: ResolvedTarget[]; log: (line: string) => void; serviceUrl: string; liveRevision?: number; stop?: number }): Promise<DeployOutcome> {
+    const { provider, repo, notifier } = this.o;
+    const record = (await repo.get(id))!;
+    if (o.stop !== undefined && o.stop !== o.liveRevision) await provider.stopRevision(record, o.stop).catch(() => undefined);
+    const done = await repo.addStatus(id, 'failure', reason);
+    o.log(`deployment #${id} failed: ${reason}`);
+    notifier.notify(o.targets, this.event('deploy_failed', done, { reason }));
+    return { conclusion: 'failure', deployment: done, serviceUrl: o.serviceUrl, liveRevision: o.liveRevision };
+  }
+
   async deploy(req: DeployRequest, hooks: DeployHooks = {}): Promise<DeployOutcome> {
     const { claim, release } = await this.claim(req, 'a release is in progress', true);
     try {
@@ -116,13 +136,7 @@ export class BlueGreen {
     const rev = record.revision;
     const live = (await provider.listRevisions(key)).find((r) => r.state === 'live')?.spec.revision;
     const notify = (e: AlertEvent) => notifier.notify(req.notifications, e);
-    const fail = async (reason: string, stop: boolean): Promise<DeployOutcome> => {
-      if (stop) await provider.stopRevision(key, rev).catch(() => undefined);
-      const failed = await repo.addStatus(record.id, 'failure', reason);
-      log(`deployment #${record.id} failed: ${reason}`);
-      notify(this.event('deploy_failed', failed, { reason }));
-      return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: live };
-    };
+    const fail = (reason: string, stop: boolean) => this.failed(record.id, reason, { targets: req.notifications, log, serviceUrl, liveRevision: live, stop: stop ? rev : undefined });
 
     // Whatever goes wrong from here on, the record must not stay in_progress.
     try {
@@ -176,6 +190,8 @@ export class BlueGreen {
         figures: figuresFrom(provider.traffic(key, rev, s.windowMs, switchedAt), 0),
         measurements: [],
       };
+      // Whenever a record says `analysing`, a restarted daemon finds where to announce its conclusion.
+      keepTargets(this.o.dataDir, record.id, req.notifications);
       await repo.update(record.id, { analysis });
       const switched = await repo.addStatus(record.id, 'in_progress', `traffic switched to revision ${rev}${previous ? ` from revision ${previous}` : ''}; analysing until ${analysis.endsAt}`);
       log(`traffic switched to revision ${rev}; analysing until ${analysis.endsAt}${previous ? ` (revision ${previous} stays warm until then)` : ''}`);
@@ -190,6 +206,21 @@ export class BlueGreen {
 
   /** Runs the analysis of a switched release to its end and concludes it; also resumes one after a restart. */
   async analyseAndConclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string, cut?: AbortSignal): Promise<DeployOutcome> {
+    this.analysing.set(record.id, targets);
+    try {
+      return await this.conclude(record, targets, log, serviceUrl, cut);
+    } finally {
+      this.analysing.delete(record.id);
+      forgetTargets(this.o.dataDir, record.id);
+    }
+  }
+
+  /** The secret values the notification targets of each release under analysis need, for the daemon replacing this one. */
+  notificationSecrets(): Handover['notifications'] {
+    return Object.fromEntries([...this.analysing].map(([id, targets]) => [String(id), secretValues(targets)]));
+  }
+
+  private async conclude(record: DeploymentRecord, targets: ResolvedTarget[], log: (line: string) => void, serviceUrl: string, cut?: AbortSignal): Promise<DeployOutcome> {
     const { provider, repo, notifier } = this.o;
     const key: ServiceKey = { environment: record.environment, service: record.service };
     const analysis = record.analysis!;
@@ -232,9 +263,12 @@ export class BlueGreen {
     let consecutive = 0;
     let judged = false;
     let lastProbe = 0;
+    let lastSampled = 0;
     let lastSaved = 0;
     let figures: AnalysisFigures = record.figures;
     const measurements = [...record.measurements];
+    // The record's samples span the whole analysis (a resumed one continues at the same pace).
+    const sampleEveryMs = Math.max(s.evaluateEveryMs, (endsAt - since) / MEASUREMENTS);
     for (;;) {
       const now = Date.now();
       if (now - lastProbe >= s.probeIntervalMs) {
@@ -246,10 +280,14 @@ export class BlueGreen {
       if (hasEnoughTraffic(s, figures)) judged = true;
       const breach = findBreach(s, figures);
       const finished = Date.now() >= endsAt || !!cut?.aborted;
-      if (breach || finished || now - lastSaved >= 1000) {
-        lastSaved = now;
+      const last = breach || finished;
+      if (last || now - lastSampled >= sampleEveryMs) {
+        lastSampled = now;
         measurements.push({ at: new Date().toISOString(), ...figures });
-        if (measurements.length > MEASUREMENTS_KEPT) measurements.shift();
+      }
+      // The record on disk follows at most once a second: a fast evaluation pace need not rewrite it each time.
+      if (last || now - lastSaved >= 1000) {
+        lastSaved = now;
         await repo.update(id, { analysis: { ...record, figures, measurements } });
       }
       const current = { ...record, figures, measurements };
@@ -279,8 +317,11 @@ export class BlueGreen {
     }
   }
 
-  /** What `rollback` would do: from the live revision to `to` (default: the newest earlier revision that succeeded). */
-  async planRollback(key: ServiceKey, to?: number): Promise<RollbackPlan> {
+  /**
+   * What `rollback` would do: from the live revision to `to` (default: the newest earlier revision that succeeded).
+   * `givenSecrets` names the secrets the caller brings for a restart.
+   */
+  async planRollback(key: ServiceKey, to?: number, givenSecrets: string[] = []): Promise<RollbackPlan> {
     const { provider, repo } = this.o;
     const revisions = await provider.listRevisions(key);
     if (!revisions.length) throw new NexusError('SERVICE_UNKNOWN', `nothing has been deployed for ${key.service} in '${key.environment}'`, { exitCode: 2 });
@@ -303,7 +344,11 @@ export class BlueGreen {
       warm ? `revision ${target.spec.revision} is still running: traffic switches at once` : `revision ${target.spec.revision} is stopped: it is started from ${target.spec.cwd} and must pass ${target.spec.healthPath} first`,
       live ? `revision ${live.spec.revision} is stopped after its requests finish` : 'no revision is live now',
     ];
-    return { ...key, from: live ? { revision: live.spec.revision, deployment: fromRecord } : undefined, to: { revision: target.spec.revision, deployment: toRecord, warm, spec: target.spec }, changes };
+    const missing = warm ? [] : provider.missingSecrets(target.spec, givenSecrets);
+    const warnings = missing.length
+      ? [`revision ${target.spec.revision} needs secret${missing.length > 1 ? 's' : ''} ${missing.join(', ')} to start, which the deploy daemon does not hold (secret values are never stored, so a restarted daemon has none) and this rollback does not bring: set ${missing.length > 1 ? 'them' : 'it'} where nexus rollback runs, or the rollback fails`]
+      : [];
+    return { ...key, from: live ? { revision: live.spec.revision, deployment: fromRecord } : undefined, to: { revision: target.spec.revision, deployment: toRecord, warm, spec: target.spec }, changes, warnings };
   }
 
   async rollback(key: ServiceKey, to: number | undefined, actor: string, o: { notifications: ResolvedTarget[]; secrets?: Record<string, string>; startupTimeoutMs: number; probeTimeoutMs: number; log?: (line: string) => void }): Promise<DeployOutcome> {
@@ -311,31 +356,39 @@ export class BlueGreen {
     try {
       const { provider, repo, notifier } = this.o;
       const log = o.log ?? (() => undefined);
-      const plan = await this.planRollback(key, to);
+      const plan = await this.planRollback(key, to, Object.keys(o.secrets ?? {}));
       const serviceUrl = await provider.serviceUrl(key);
       const target = plan.to.revision;
       const undone = plan.from?.deployment;
       const original = plan.to.deployment;
       const rb = await repo.create({ ...key, kind: 'rollback', revision: target, rollbackOf: undone?.id, commit: original?.commit, ref: original?.ref, runId: undone?.runId ?? original?.runId, artifactDigest: original?.artifactDigest, creator: actor, url: undone?.url ?? original?.url ?? serviceUrl, reason: `manual rollback to revision ${target} by ${actor}` });
-      await repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
-      if (!plan.to.warm) {
-        await provider.startRevision(plan.to.spec, o.secrets);
-        const healthy = await provider.waitHealthy(key, target, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: o.probeTimeoutMs, timeoutMs: o.startupTimeoutMs });
-        if (!healthy.ok) {
-          await provider.stopRevision(key, target).catch(() => undefined);
-          const failed = await repo.addStatus(rb.id, 'failure', `revision ${target} did not become healthy (${healthy.detail}); revision ${plan.from?.revision ?? 'none'} keeps serving`);
-          notifier.notify(o.notifications, this.event('deploy_failed', failed, { reason: failed.statuses.at(-1)!.reason }));
-          return { conclusion: 'failure', deployment: failed, serviceUrl, liveRevision: plan.from?.revision };
+      const keeps = `revision ${plan.from?.revision ?? 'none'} keeps serving`;
+      const fail = (reason: string, started: boolean) => this.failed(rb.id, reason, { targets: o.notifications, log, serviceUrl, liveRevision: plan.from?.revision, stop: started ? target : undefined });
+      let started = false;
+      // Whatever goes wrong from here on, the rollback record must not stay in_progress.
+      try {
+        await repo.addStatus(rb.id, 'in_progress', plan.to.warm ? `revision ${target} is warm; switching` : `restarting revision ${target}`);
+        if (!plan.to.warm) {
+          try {
+            await provider.startRevision(plan.to.spec, o.secrets);
+          } catch (e) {
+            return await fail(`revision ${target} could not start (${(e as Error).message}); ${keeps}`, false);
+          }
+          started = true;
+          const healthy = await provider.waitHealthy(key, target, { intervalMs: STARTUP_PROBE_MS, probeTimeoutMs: o.probeTimeoutMs, timeoutMs: o.startupTimeoutMs });
+          if (!healthy.ok) return await fail(`revision ${target} did not become healthy (${healthy.detail}); ${keeps}`, true);
         }
+        await provider.switchTraffic(key, target);
+        log(`traffic switched to revision ${target}`);
+        if (plan.from) await provider.stopRevision(key, plan.from.revision).catch(() => undefined);
+        if (undone) await repo.addStatus(undone.id, 'rolled_back', `rolled back by ${actor} to revision ${target} (deployment #${rb.id})`);
+        await this.retireOlder(key, rb.id);
+        const done = await repo.addStatus(rb.id, 'success', `revision ${target} is live${plan.from ? `; revision ${plan.from.revision} stopped` : ''}`);
+        notifier.notify(o.notifications, this.event('deploy_rolled_back', done, { actor, reason: `manual rollback by ${actor}`, restoredRevision: target }));
+        return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: target };
+      } catch (e) {
+        return await fail(`stopped by an error: ${e instanceof Error ? e.message : String(e)}; ${keeps}`, started);
       }
-      await provider.switchTraffic(key, target);
-      log(`traffic switched to revision ${target}`);
-      if (plan.from) await provider.stopRevision(key, plan.from.revision).catch(() => undefined);
-      if (undone) await repo.addStatus(undone.id, 'rolled_back', `rolled back by ${actor} to revision ${target} (deployment #${rb.id})`);
-      await this.retireOlder(key, rb.id);
-      const done = await repo.addStatus(rb.id, 'success', `revision ${target} is live${plan.from ? `; revision ${plan.from.revision} stopped` : ''}`);
-      notifier.notify(o.notifications, this.event('deploy_rolled_back', done, { actor, reason: `manual rollback by ${actor}`, restoredRevision: target }));
-      return { conclusion: 'success', deployment: done, serviceUrl, liveRevision: target };
     } finally {
       release();
     }

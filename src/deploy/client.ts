@@ -14,6 +14,8 @@ import { currentBuild, daemonInfoPath, type DaemonInfo, type DaemonMessage, type
 import type { DeployOutcome, DeployRequest, RollbackPlan } from './blue-green.js';
 import type { DeploymentRecord } from './records.js';
 import { baseEnvironment, isAlive } from './supervisor.js';
+import { emptyHandover, mergeHandover, resumeSecrets, type Handover } from './handover.js';
+import type { SecretLookup } from '../alerts/notifier.js';
 
 const DAEMON_MAIN = fileURLToPath(new URL('./daemon-main.js', import.meta.url));
 const START_TIMEOUT_MS = 90_000;
@@ -64,12 +66,19 @@ export class DeployDaemonClient {
     return info && (await answering(info)) ? new DeployDaemonClient(dataDir, info) : undefined;
   }
 
-  /** The running daemon of `dataDir`, started (detached) when there is none or it runs another build of Nexus. */
-  static async connect(dataDir: string): Promise<DeployDaemonClient> {
+  /**
+   * The running daemon of `dataDir`, started (detached) when there is none or it runs another build of Nexus.
+   * `resume` is how the caller looks up secrets of its environment: a daemon started after a crash gets those
+   * that the unfinished releases of that environment need to announce their conclusion.
+   */
+  static async connect(dataDir: string, resume?: { environment: string; secret: SecretLookup }): Promise<DeployDaemonClient> {
     const found = await DeployDaemonClient.find(dataDir);
     if (found?.info.build === currentBuild()) return found;
-    // An older build keeps serving until the new daemon adopts its services.
+    // An older build keeps serving until the new daemon adopts its services, and hands over the secrets it holds.
+    const handover = found ? await found.handover() : emptyHandover();
     if (found) await found.shutdown(false);
+    const brought = resume ? await resumeSecrets(dataDir, resume.environment, resume.secret) : {};
+    const input = mergeHandover(handover, brought);
     mkdirSync(join(dataDir, 'deploy'), { recursive: true });
     const lock = join(dataDir, 'deploy', 'daemon.lock');
     const deadline = Date.now() + START_TIMEOUT_MS;
@@ -90,7 +99,7 @@ export class DeployDaemonClient {
         try {
           const again = await DeployDaemonClient.find(dataDir);
           if (again?.info.build === currentBuild()) return again;
-          return await DeployDaemonClient.start(dataDir, deadline);
+          return await DeployDaemonClient.start(dataDir, deadline, input);
         } finally {
           rmSync(lock, { force: true });
         }
@@ -102,11 +111,14 @@ export class DeployDaemonClient {
     }
   }
 
-  private static async start(dataDir: string, deadline: number): Promise<DeployDaemonClient> {
+  private static async start(dataDir: string, deadline: number, handover: Handover): Promise<DeployDaemonClient> {
     const logFile = join(dataDir, 'deploy', 'daemon.log');
     const log = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [DAEMON_MAIN, dataDir], { detached: true, stdio: ['ignore', log, log], env: baseEnvironment() });
+    // Secret values go through the pipe only: never the command line, the environment or a file.
+    const child = spawn(process.execPath, [DAEMON_MAIN, dataDir], { detached: true, stdio: ['pipe', log, log], env: baseEnvironment() });
     closeSync(log);
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(JSON.stringify(handover));
     child.unref();
     while (Date.now() < deadline) {
       const info = readJson<DaemonInfo>(daemonInfoPath(dataDir));
@@ -150,6 +162,12 @@ export class DeployDaemonClient {
     const m = (await this.stream('/rollback', call, { log })).find((x) => x.type === 'outcome');
     if (!m) throw new NexusError('DAEMON_LOST', 'the deploy daemon ended the rollback without an outcome');
     return (m as Extract<DaemonMessage, { type: 'outcome' }>).outcome;
+  }
+
+  /** What this daemon holds in memory only, for the one replacing it; an older build without the call (or a failing daemon) hands over nothing. */
+  async handover(): Promise<Handover> {
+    const messages = await this.stream('/handover', {}).catch(() => []);
+    return (messages.find((x) => x.type === 'handover') as Extract<DaemonMessage, { type: 'handover' }> | undefined)?.handover ?? emptyHandover();
   }
 
   async status(): Promise<Extract<DaemonMessage, { type: 'status' }>['services']> {

@@ -2,7 +2,8 @@
  * The deploy daemon: one detached process per data folder that owns the proxies and service processes, so a
  * `nexus run` or `nexus deploy` can start a release and exit while the service keeps serving and analysis
  * goes on. It listens on 127.0.0.1 on an OS-chosen port and writes `<data>/deploy/daemon.json` (pid, port, a
- * bearer token; mode 0600). Requests stream NDJSON progress messages. When the data folder disappears the
+ * bearer token; mode 0600). Requests stream NDJSON progress messages. What it holds in memory only (secret
+ * values) it hands over to the daemon that replaces it (src/deploy/handover.ts). When the data folder disappears the
  * daemon stops its services and exits, so nothing is orphaned.
  */
 import http from 'node:http';
@@ -18,6 +19,7 @@ import type { DeployRequest, DeployOutcome, RollbackPlan } from './blue-green.js
 import type { DeploymentRecord } from './records.js';
 import type { ResolvedTarget } from '../alerts/notifier.js';
 import type { ServiceKey, RevisionInfo } from './provider.js';
+import type { Handover } from './handover.js';
 
 export interface DaemonInfo {
   pid: number;
@@ -34,6 +36,7 @@ export type DaemonMessage =
   | { type: 'outcome'; outcome: DeployOutcome }
   | { type: 'plan'; plan: RollbackPlan }
   | { type: 'status'; services: Array<ServiceKey & { url: string; revisions: RevisionInfo[] }> }
+  | { type: 'handover'; handover: Handover }
   | { type: 'error'; code: string; message: string; exitCode: number };
 
 export interface RollbackCall extends ServiceKey {
@@ -74,8 +77,8 @@ function readBody(req: http.IncomingMessage): Promise<any> {
   });
 }
 
-export async function runDaemon(dataDir: string, log: (line: string) => void = (l) => console.log(`${new Date().toISOString()} ${l}`)): Promise<void> {
-  const supervisor = await LocalSupervisor.open(dataDir, { log });
+export async function runDaemon(dataDir: string, handover?: Handover, log: (line: string) => void = (l) => console.log(`${new Date().toISOString()} ${l}`)): Promise<void> {
+  const supervisor = await LocalSupervisor.open(dataDir, { log, handover });
   const token = randomBytes(24).toString('hex');
   const infoPath = daemonInfoPath(dataDir);
   let stopping = false;
@@ -113,12 +116,14 @@ export async function runDaemon(dataDir: string, log: (line: string) => void = (
       } else if (req.url === '/rollback') {
         const call = body as RollbackCall;
         const key = { environment: call.environment, service: call.service };
-        if (call.previewOnly) send({ type: 'plan', plan: await supervisor.releases.planRollback(key, call.to) });
+        if (call.previewOnly) send({ type: 'plan', plan: await supervisor.releases.planRollback(key, call.to, Object.keys(call.secrets ?? {})) });
         else send({ type: 'outcome', outcome: await supervisor.releases.rollback(key, call.to, call.actor, { ...call, log: (line) => send({ type: 'log', line }) }) });
       } else if (req.url === '/status') {
         const services = [];
         for (const key of supervisor.target.listServices()) services.push({ ...key, url: await supervisor.target.serviceUrl(key), revisions: await supervisor.target.listRevisions(key) });
         send({ type: 'status', services });
+      } else if (req.url === '/handover') {
+        send({ type: 'handover', handover: { notifications: supervisor.releases.notificationSecrets(), revisions: supervisor.target.heldSecrets() } });
       } else if (req.url === '/shutdown') {
         res.end();
         void shutdown(Boolean(body.stopServices));

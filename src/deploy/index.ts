@@ -3,7 +3,8 @@
  * can back `DeploymentRepository` with its store and read records the same way the CLI does.
  */
 import { formatDiagnostic, isNexusError } from '../errors.js';
-import { loadEnvironments } from '../environments/config.js';
+import { environmentNamed, loadEnvironments } from '../environments/config.js';
+import { deployAllowed } from '../environments/protection.js';
 import { parseReleaseSettings } from './options.js';
 import { buildDeployRequest } from './request.js';
 import { DeployDaemonClient } from './client.js';
@@ -27,6 +28,8 @@ export interface DeployActionContext {
   actor: string;
   /** Who approved the environment, when it needed a review. */
   approver?: string;
+  /** The `environment:` of the job running the step: the deployment's environment unless the input names one. */
+  jobEnvironment?: string;
   log: (line: string) => void;
   signal: AbortSignal;
   /** Secrets available to the job (notification URLs and signing keys are looked up here, then in the process environment). */
@@ -39,7 +42,8 @@ export interface DeployActionResult {
 }
 
 /**
- * `uses: nexus/deploy@v1`. Inputs (all strings, as `with:` gives them): service, environment, strategy
+ * `uses: nexus/deploy@v1`. Inputs (all strings, as `with:` gives them): service, environment (default: the
+ * job's `environment:`; a protected one must be the job's), strategy
  * (blue-green), command, artifact, port, health-check, smoke-test, smoke-timeout, startup-timeout, wait,
  * analysis-duration, rollback-window, probe-interval, probe-timeout, failed-probes, max-error-rate, max-p95,
  * window, min-requests, no-traffic. Outputs: deployment-id, revision, url (the service's stable URL), environment-url,
@@ -53,27 +57,39 @@ export async function deployAction(inputs: Record<string, string | undefined>, c
       context.log(`nexus/deploy: ${label('strategy')} ${JSON.stringify(strategy)}: only blue-green is supported`);
       return { outputs: {}, conclusion: 'failure' };
     }
-    for (const required of ['service', 'environment'] as const) {
-      if (!inputs[required]?.trim()) {
-        context.log(`nexus/deploy: ${label(required)} is required`);
-        return { outputs: {}, conclusion: 'failure' };
-      }
+    const service = inputs.service?.trim();
+    if (!service) {
+      context.log(`nexus/deploy: ${label('service')} is required`);
+      return { outputs: {}, conclusion: 'failure' };
+    }
+    const environment = inputs.environment?.trim() || context.jobEnvironment;
+    if (!environment) {
+      context.log(`nexus/deploy: ${label('environment')} is required when the job has no \`environment:\``);
+      return { outputs: {}, conclusion: 'failure' };
+    }
+    const environments = loadEnvironments(context.workspace);
+    const allowed = deployAllowed(environmentNamed(environments, environment), environments.protectedBranches, context.jobEnvironment, context.ref);
+    if (!allowed.allowed) {
+      context.log(`nexus/deploy: refused: ${allowed.reason}`);
+      return { outputs: {}, conclusion: 'failure' };
     }
     const settings = parseReleaseSettings((n) => inputs[n], label);
+    if (!settings.artifact) context.log(`warning: nexus/deploy: no ${label('artifact')}: the revision runs in the job's workspace, which does not outlive the run; it keeps running, but cannot be restarted (supervision, rollback, a daemon restart)`);
+    const secret = (name: string) => context.secrets?.[name] ?? process.env[name];
     const request = buildDeployRequest(settings, {
-      service: inputs.service!.trim(),
-      environment: inputs.environment!.trim(),
+      service,
+      environment,
       workspace: context.workspace,
-      environments: loadEnvironments(context.workspace),
+      environments,
       commit: context.sha,
       ref: context.ref,
       runId: context.runId,
       actor: context.actor,
       approver: context.approver,
-      secret: (name) => context.secrets?.[name] ?? process.env[name],
+      secret,
       warn: (m) => context.log(`warning: ${m}`),
     }, label);
-    const daemon = await DeployDaemonClient.connect(context.dataDir);
+    const daemon = await DeployDaemonClient.connect(context.dataDir, { environment, secret });
     const { outcome, switched } = await daemon.deploy(request, settings.waitFor, { log: context.log, signal: context.signal });
     const record = outcome?.deployment ?? switched!.deployment;
     const state = record.statuses[record.statuses.length - 1].state;

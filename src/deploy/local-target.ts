@@ -75,7 +75,7 @@ export class LocalTarget implements DeploymentProvider {
   private readonly watcher: NodeJS.Timeout;
   private restoring = false;
 
-  constructor(private readonly dataDir: string, private readonly options: { metricsRetainMs?: number; log?: (line: string) => void } = {}) {
+  constructor(private readonly dataDir: string, private readonly options: { log?: (line: string) => void } = {}) {
     this.statePath = join(dataDir, 'deploy', 'local-target.json');
     this.watcher = setInterval(() => this.restartExited(), RESTART_INTERVAL_MS);
     this.watcher.unref();
@@ -85,11 +85,28 @@ export class LocalTarget implements DeploymentProvider {
     return join(this.dataDir, 'deploy', 'logs', key.environment, `${key.service}-${revision}.log`);
   }
 
-  /** Starts a revision's process on `port`; undefined when secrets it needs are not held (any more). */
-  private launch(spec: RevisionSpec, port: number): number | undefined {
+  /** Starts a revision's process on `port`, or says why it cannot (its folder is gone, secrets it needs are not held). */
+  private launch(spec: RevisionSpec, port: number): number {
+    const what = `revision ${spec.revision} of ${spec.service}`;
     const secrets = this.secrets.get(`${keyOf(spec)}#${spec.revision}`) ?? {};
-    if ((spec.secretNames ?? []).some((n) => !(n in secrets))) return undefined;
-    return startProcess({ command: spec.command, cwd: spec.cwd, env: { ...spec.env, ...secrets }, logFile: this.logFile(spec, spec.revision) }, port);
+    if ((spec.secretNames ?? []).some((n) => !(n in secrets))) {
+      throw new NexusError('SECRETS_UNAVAILABLE', `${what} needs secrets ${spec.secretNames!.join(', ')}, which this supervisor does not hold (they are never stored): deploy again, or roll back with them set`);
+    }
+    // A revision deployed without an artifact runs in its job's workspace, which goes when the run ends.
+    if (!existsSync(spec.cwd)) throw new NexusError('START_FAILED', `${what} cannot start: its folder ${spec.cwd} is gone (deploy with an artifact to keep a revision restartable)`);
+    try {
+      return startProcess({ command: spec.command, cwd: spec.cwd, env: { ...spec.env, ...secrets }, logFile: this.logFile(spec, spec.revision) }, port);
+    } catch (err) {
+      throw new NexusError('START_FAILED', `${what} could not start in ${spec.cwd}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Marks a revision that cannot run any more as stopped, saying why. */
+  private giveUp(e: ServiceEntry, r: RevisionEntry, why: string): string {
+    r.state = 'stopped';
+    delete r.pid;
+    delete r.port;
+    return `cannot restart ${e.service} (${e.environment}) revision ${r.spec.revision}: ${why}`;
   }
 
   /** Supervision: a ready or live revision whose process exited is started again on the same port. */
@@ -99,12 +116,16 @@ export class LocalTarget implements DeploymentProvider {
     for (const e of this.services.values()) {
       for (const r of e.revisions) {
         if ((r.state !== 'live' && r.state !== 'ready') || !r.pid || !r.port || isAlive(r.pid)) continue;
-        const pid = this.launch(r.spec, r.port);
-        if (pid === undefined) continue;
-        r.pid = pid;
+        changed = true;
+        try {
+          r.pid = this.launch(r.spec, r.port);
+        } catch (err) {
+          if (!(err instanceof NexusError)) throw err;
+          this.options.log?.(this.giveUp(e, r, `it exited, and ${err.message}`));
+          continue;
+        }
         r.restarts = (r.restarts ?? 0) + 1;
         r.startedAt = new Date().toISOString();
-        changed = true;
         this.options.log?.(`${e.service} (${e.environment}) revision ${r.spec.revision} exited; restarted as pid ${r.pid} (restart ${r.restarts})`);
       }
     }
@@ -139,7 +160,7 @@ export class LocalTarget implements DeploymentProvider {
       throw new NexusError('PORT_CONFLICT', `${key.service} in '${key.environment}' already serves on port ${e.proxyPort}, not ${preferredPort}`, { exitCode: 2 });
     }
     if (!e) {
-      const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
+      const proxy = new RevisionProxy();
       const port = await this.listen(proxy, preferredPort ?? 0, key);
       e = { ...key, proxyPort: port, revisions: [] };
       this.services.set(keyOf(key), e);
@@ -157,19 +178,28 @@ export class LocalTarget implements DeploymentProvider {
     }
   }
 
+  /** The secret values held per revision (`ENV/SERVICE#REV`), for the daemon replacing this one. */
+  heldSecrets(): Record<string, Record<string, string>> {
+    return Object.fromEntries(this.secrets);
+  }
+
+  /** Takes over the secret values a replaced daemon held, before `restore` may need them. */
+  hold(secrets: Record<string, Record<string, string>>): void {
+    for (const [key, values] of Object.entries(secrets)) this.secrets.set(key, { ...this.secrets.get(key), ...values });
+  }
+
+  missingSecrets(spec: RevisionSpec, given: string[]): string[] {
+    const held = this.secrets.get(`${keyOf(spec)}#${spec.revision}`) ?? {};
+    return (spec.secretNames ?? []).filter((n) => !(n in held) && !given.includes(n));
+  }
+
   async startRevision(spec: RevisionSpec, secrets?: Record<string, string>): Promise<RevisionInfo> {
     const e = this.entry(spec);
     const port = await freePort();
-    if (secrets && Object.keys(secrets).length) this.secrets.set(`${keyOf(spec)}#${spec.revision}`, secrets);
-    let pid: number | undefined;
-    try {
-      pid = this.launch(spec, port);
-    } catch (err) {
-      throw new NexusError('START_FAILED', `revision ${spec.revision} of ${spec.service} could not start in ${spec.cwd}: ${(err as Error).message}`);
-    }
-    if (pid === undefined) {
-      throw new NexusError('SECRETS_UNAVAILABLE', `revision ${spec.revision} of ${spec.service} needs secrets ${spec.secretNames!.join(', ')}, which this supervisor does not hold (they are never stored): deploy again, or roll back with them set`);
-    }
+    const key = `${keyOf(spec)}#${spec.revision}`;
+    // Values given now complete (or renew) those held since the revision first started.
+    if (secrets && Object.keys(secrets).length) this.secrets.set(key, { ...this.secrets.get(key), ...secrets });
+    const pid = this.launch(spec, port);
     const entry: RevisionEntry = { spec, state: 'starting', pid, port, startedAt: new Date().toISOString() };
     e.revisions = [...e.revisions.filter((r) => r.spec.revision !== spec.revision), entry];
     this.save();
@@ -260,7 +290,7 @@ export class LocalTarget implements DeploymentProvider {
   private async adopt(notes: string[]): Promise<void> {
     const state = readJson<StateFile>(this.statePath);
     for (const e of state?.services ?? []) {
-      const proxy = new RevisionProxy({ metricsRetainMs: this.options.metricsRetainMs });
+      const proxy = new RevisionProxy();
       await this.listen(proxy, e.proxyPort, e);
       this.services.set(keyOf(e), e);
       this.proxies.set(keyOf(e), proxy);
@@ -273,15 +303,13 @@ export class LocalTarget implements DeploymentProvider {
         }
         if (r.pid && isAlive(r.pid)) await stopProcess(r.pid, 1000);
         r.port = await freePort();
-        const pid = this.launch(r.spec, r.port);
-        if (pid === undefined) {
-          r.state = 'stopped';
-          delete r.pid;
-          delete r.port;
-          notes.push(`cannot restart ${e.service} (${e.environment}) revision ${r.spec.revision}: it needs secrets ${r.spec.secretNames!.join(', ')}, which are never stored; deploy it again`);
+        try {
+          r.pid = this.launch(r.spec, r.port);
+        } catch (err) {
+          if (!(err instanceof NexusError)) throw err;
+          notes.push(this.giveUp(e, r, err.message));
           continue;
         }
-        r.pid = pid;
         r.startedAt = new Date().toISOString();
         const healthy = await waitHealthy(r.pid, r.port, r.spec.healthPath, { intervalMs: 100, probeTimeoutMs: 2000, timeoutMs: 60_000 });
         notes.push(`restarted ${e.service} (${e.environment}) revision ${r.spec.revision}: ${healthy.ok ? 'healthy' : healthy.detail}`);

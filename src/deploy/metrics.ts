@@ -80,8 +80,11 @@ export class RevisionMetrics {
   private readonly total = emptySlot(0);
   private slots: Slot[] = [];
 
-  /** @param retainMs how much history the sliding window may ask for. */
-  constructor(private readonly retainMs = 300_000) {}
+  /**
+   * @param retainMs how much history is kept before any window asks for more: an analysis asks for its configured
+   * window from the switch on, and the slots kept grow to it (options.ts bounds the window).
+   */
+  constructor(private retainMs = 300_000) {}
 
   private slot(now: number): Slot {
     const second = Math.floor(now / 1000);
@@ -111,6 +114,7 @@ export class RevisionMetrics {
 
   /** Traffic in the last `windowMs`, not counting anything before `since` (the switch). */
   window(windowMs: number, since = 0, now = Date.now()): TrafficSummary {
+    this.retainMs = Math.max(this.retainMs, windowMs);
     const from = Math.max(now - windowMs, since);
     return summarize(this.slots.filter((s) => (s.second + 1) * 1000 > from));
   }

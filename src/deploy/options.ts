@@ -3,7 +3,7 @@
  * the same defaults, the same error messages (naming the flag or input at fault).
  */
 import { NexusError } from '../errors.js';
-import { parseDuration } from '../environments/duration.js';
+import { formatDuration, parseDuration } from '../environments/duration.js';
 import { DEFAULT_ANALYSIS, type AnalysisSettings, type NoTrafficPolicy } from './analysis.js';
 
 export interface ReleaseSettings {
@@ -19,6 +19,12 @@ export interface ReleaseSettings {
   /** Return once traffic has moved (`switch`) or when analysis has concluded (`analysis`, the default). */
   waitFor: 'switch' | 'analysis';
 }
+
+/**
+ * The longest sliding window of the traffic rules: the proxy keeps one-second slots (each with a latency histogram)
+ * for the whole window of every revision under analysis, so the window is what bounds its memory.
+ */
+export const MAX_WINDOW_MS = 3_600_000;
 
 /** Names a setting as the caller spells it: `--max-error-rate` or `input 'max-error-rate'`. */
 export type Namer = (name: string) => string;
@@ -36,11 +42,11 @@ export function parseReleaseSettings(get: (name: string) => string | undefined, 
     const v = get(name)?.trim();
     return v === '' ? undefined : v;
   };
-  const duration = (name: string, fallback: number) => {
+  const duration = (name: string, fallback: number, max = Infinity) => {
     const v = text(name);
     if (v === undefined) return fallback;
     const ms = parseDuration(v);
-    if (ms === undefined) throw bad(name, v, 'a duration such as 500ms, 30s or 5m');
+    if (ms === undefined || ms > max) throw bad(name, v, `a duration such as 500ms, 30s or 5m${max < Infinity ? ` up to ${formatDuration(max)}` : ''}`);
     return ms;
   };
   const integer = (name: string, fallback: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
@@ -84,7 +90,7 @@ export function parseReleaseSettings(get: (name: string) => string | undefined, 
       failedProbes: integer('failed-probes', d.failedProbes, 1)!,
       maxErrorRate: rate('max-error-rate', d.maxErrorRate),
       maxP95Ms: duration('max-p95', d.maxP95Ms),
-      windowMs: duration('window', d.windowMs),
+      windowMs: duration('window', d.windowMs, MAX_WINDOW_MS),
       minRequests: integer('min-requests', d.minRequests, 1)!,
       noTraffic: choice<NoTrafficPolicy>('no-traffic', ['inconclusive', 'pass', 'fail'], d.noTraffic),
       evaluateEveryMs: Math.min(d.evaluateEveryMs, duration('probe-interval', d.probeIntervalMs)),

@@ -40,6 +40,8 @@ export interface DeploymentProvider {
   serviceUrl(key: ServiceKey, preferredPort?: number): Promise<string>;
   /** Starts a revision beside the live one; it receives no traffic until `switchTraffic`. `secrets` (values of `spec.secretNames`) are never stored. */
   startRevision(spec: RevisionSpec, secrets?: Record<string, string>): Promise<RevisionInfo>;
+  /** Which of `spec.secretNames` a start would lack: those the target does not hold (values are never stored) and `given` does not name. */
+  missingSecrets(spec: RevisionSpec, given: string[]): string[];
   /** Waits until the revision is healthy, or says why it is not. */
   waitHealthy(key: ServiceKey, revision: number, o: { intervalMs: number; probeTimeoutMs: number; timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult>;
   /** One health probe. */

@@ -364,7 +364,7 @@ export class RevisionProxy {
   readonly clients = new Set<ClientConnection>();
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: { metricsRetainMs?: number } = {}) {
+  constructor() {
     // Half-open: a client may finish sending before its response arrives.
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.clients.add(new ClientConnection(this, socket)));
   }
@@ -403,7 +403,7 @@ export class RevisionProxy {
 
   metricsFor(revision: number): RevisionMetrics {
     let m = this.metrics.get(revision);
-    if (!m) this.metrics.set(revision, (m = new RevisionMetrics(this.options.metricsRetainMs)));
+    if (!m) this.metrics.set(revision, (m = new RevisionMetrics()));
     return m;
   }
 

@@ -37,7 +37,7 @@ export interface AnalysisRecord {
   rule?: string;
   reason?: string;
   figures: AnalysisFigures;
-  /** Periodic samples, newest last (bounded). */
+  /** Samples from the switch to the end, newest last: one per evaluation, spread out to at most about 300. */
   measurements: Array<{ at: string } & AnalysisFigures>;
 }
 

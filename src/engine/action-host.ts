@@ -36,6 +36,8 @@ export interface ActionStepContext {
   dataDir: string;
   /** Who approved the job's environment, when it needed a review. */
   approver?: string;
+  /** The job's `environment:` name: the one whose protection rules let the job start (a deploy step may only target it). */
+  environment?: string;
   /** Where the run's repository can be fetched from, when it is not on this host. */
   repository?: RepositorySource;
   /** The cache every runner of a server shares, when the job runs for one. */

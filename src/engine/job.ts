@@ -419,6 +419,7 @@ class JobExecution {
       secrets: this.env.secrets,
       dataDir: this.env.dataDir,
       approver: this.env.approver,
+      environment: environmentOf(this.instance.job.environment, this.base)?.name,
       repository: this.env.repository,
       sharedCache: this.env.sharedCache,
     };

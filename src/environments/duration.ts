@@ -11,10 +11,16 @@ export function parseDuration(text: string | number, bareUnit: keyof typeof UNIT
   return Number(m[1]) * UNITS[m[2] ?? bareUnit];
 }
 
+/** `30d`, `5m`, `1m 30s`, `1.5s`, `250ms`: whole days, hours and minutes first, then (fractional) seconds. */
 export function formatDuration(ms: number): string {
-  if (ms % UNITS.d === 0 && ms >= UNITS.d) return `${ms / UNITS.d}d`;
-  if (ms % UNITS.h === 0 && ms >= UNITS.h) return `${ms / UNITS.h}h`;
-  if (ms % UNITS.m === 0 && ms >= UNITS.m) return `${ms / UNITS.m}m`;
-  if (ms % UNITS.s === 0 && ms >= UNITS.s) return `${ms / UNITS.s}s`;
-  return `${ms}ms`;
+  if (ms < UNITS.s) return `${ms}ms`;
+  const parts: string[] = [];
+  let rest = ms;
+  for (const unit of ['d', 'h', 'm'] as const) {
+    const n = Math.floor(rest / UNITS[unit]);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * UNITS[unit];
+  }
+  if (rest > 0) parts.push(`${Math.round(rest) / 1000}s`);
+  return parts.join(' ');
 }

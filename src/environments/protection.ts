@@ -75,6 +75,25 @@ export function branchAllowed(env: EnvironmentConfig, ref: string, protectedBran
   return { allowed: false, reason: `${ref} may not deploy to '${env.name}' (allowed: ${all})` };
 }
 
+/** Reviewers, a wait timer or a branch policy: rules that only a gated job may pass. */
+export function isProtected(env: EnvironmentConfig): boolean {
+  const p = env.protection;
+  return p.reviewers.length > 0 || p.waitTimerMs > 0 || p.branchPolicy.kind !== 'all';
+}
+
+/**
+ * May a step of a job whose `environment:` is `jobEnvironment` deploy into `env` from `ref`? As on GitHub, the
+ * deployment environment is the job's: only its gate applies the rules, so a protected environment accepts
+ * deploys from its own jobs only, and never from a ref outside its branch policy.
+ */
+export function deployAllowed(env: EnvironmentConfig, protectedBranches: string[], jobEnvironment: string | undefined, ref: string | undefined): Verdict {
+  if (isProtected(env) && jobEnvironment !== env.name) {
+    const job = jobEnvironment ? `this job's environment is '${jobEnvironment}'` : 'this job has no environment';
+    return { allowed: false, reason: `'${env.name}' is protected (${describeProtection(env).join('; ')}): only a job with \`environment: ${env.name}\` may deploy to it, and ${job}` };
+  }
+  return branchAllowed(env, ref ?? '(no ref)', protectedBranches);
+}
+
 export function waitTimerEndsAt(env: EnvironmentConfig, requestedAt: Date): Date {
   return new Date(requestedAt.getTime() + env.protection.waitTimerMs);
 }
@@ -109,7 +128,7 @@ export function gateState(env: EnvironmentConfig, teams: EnvironmentsFile['teams
   if (review?.decision === 'rejected') return { state: 'rejected', reason: `rejected by ${review.actor}${review.comment ? `: ${review.comment}` : ''}`, review };
   if (needsReview && !review) {
     const expires = approvalExpiresAt(env, gate.requestedAt);
-    if (now >= expires) return { state: 'expired', reason: `no review within ${Math.round(env.protection.approvalExpiryMs / 60_000)} minutes; the approval request expired at ${expires.toISOString()}` };
+    if (now >= expires) return { state: 'expired', reason: `no review within ${formatDuration(env.protection.approvalExpiryMs)}; the approval request expired at ${expires.toISOString()}` };
     return { state: 'waiting', reason: `waiting for a review by one of the required reviewers of '${env.name}'` };
   }
   const timerEnds = waitTimerEndsAt(env, gate.requestedAt);

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { tempDir, writeTree } from '../helpers/cli.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gitRepo, runNexus, tempDir, writeTree } from '../helpers/cli.js';
 import { serviceCommand } from './helpers.js';
 import { deployAction, DeployDaemonClient } from '../../src/deploy/index.js';
 
@@ -44,6 +45,56 @@ test('nexus/deploy@v1 releases through the data folder daemon and reports output
   } finally {
     delete process.env.NEXUS_TEST_PARENT_SECRET;
     await (await DeployDaemonClient.find(dataDir))?.shutdown(true);
+    cleanup();
+  }
+});
+
+test('through nexus run, a deploy step goes to its job\'s environment; a job of another environment, or of none, cannot deploy into a protected one', async () => {
+  const { dir: root, cleanup } = tempDir('nexus-deploy-gate-');
+  const dir = join(root, 'repo');
+  const deployStep = (environment?: string) => `      - uses: nexus/deploy@v1
+        with:
+          service: web
+${environment ? `          environment: ${environment}\n` : ''}          command: ${serviceCommand()}
+          health-check: /health
+          analysis-duration: 200ms
+          rollback-window: 0s
+          probe-interval: 100ms
+`;
+  gitRepo(dir, {
+    '.nexus/environments.yml': 'environments:\n  production:\n    reviewers: [alice]\n    deployment-branches: { branches: [main] }\n  staging: {}\n',
+    '.gitignore': '.nexus/*\n!.nexus/environments.yml\n',
+    '.github/workflows/ci.yml': `on: push
+jobs:
+  no-environment:
+    runs-on: ubuntu-latest
+    steps:
+${deployStep('production')}
+  staging-job:
+    runs-on: ubuntu-latest
+    environment: staging
+    steps:
+${deployStep('production')}
+  release:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+${deployStep()}
+`,
+  });
+  execFileSync('git', ['config', 'user.name', 'bob'], { cwd: dir });
+  const data = join(dir, '.nexus');
+  try {
+    const run = await runNexus(['run', '--approve', 'production', '--as', 'alice', '--json', join(root, 'report.json')], { cwd: dir, env: { NEXUS_ACTOR: '' } });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const jobs = Object.fromEntries((JSON.parse(readFileSync(join(root, 'report.json'), 'utf8')).jobs as { key: string; conclusion: string }[]).map((j) => [j.key, j.conclusion]));
+    assert.deepEqual(jobs, { 'no-environment': 'failure', 'staging-job': 'failure', release: 'success' });
+    assert.match(run.stdout, /\[no-environment\]\s+nexus\/deploy: refused: 'production' is protected \(one review by alice; deploys from branch main; [^)]*\): only a job with `environment: production` may deploy to it, and this job has no environment\n/);
+    assert.match(run.stdout, /\[staging-job\]\s+nexus\/deploy: refused: .* and this job's environment is 'staging'\n/);
+    const records = JSON.parse((await runNexus(['deployments', '--json'], { cwd: dir })).stdout) as { environment: string; creator: string; approver?: string }[];
+    assert.deepEqual(records.map((r) => [r.environment, r.creator, r.approver]), [['production', 'bob', 'alice']], 'only the gated job deployed, into its own environment, approved by the reviewer');
+  } finally {
+    await (await DeployDaemonClient.find(data))?.shutdown(true);
     cleanup();
   }
 });

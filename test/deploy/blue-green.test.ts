@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { FAST, QUICK, openSupervisor, releaseRequest, requestLoop, serviceCommand, withLiveService } from './helpers.js';
 import { currentState } from '../../src/deploy/records.js';
+import { LocalSupervisor } from '../../src/deploy/local-supervisor.js';
+import { tempDir } from '../helpers/cli.js';
 import { isAlive } from '../../src/deploy/supervisor.js';
 
 test('blue/green switch under a continuous request loop drops no request', async () => {
@@ -123,6 +125,22 @@ test('three consecutive failed health probes roll back', async () => {
   } finally {
     await cleanup();
   }
+});
+
+test('the recorded measurements span the whole analysis, however long, in a bounded number of samples', async () => {
+  await withLiveService(async ({ supervisor, dataDir, first }) => {
+    const load = requestLoop(first.serviceUrl, 2);
+    // Up to 800 evaluations (4 s at 5 ms) are more than 300 samples: they thin out to cover it all, not just the end.
+    // (One a second, as before, would be 5; a loaded machine evaluates less often than every 5 ms.)
+    const release = await supervisor.releases.deploy(releaseRequest(dataDir, { analysis: { ...FAST, durationMs: 4000, rollbackWindowMs: 0, evaluateEveryMs: 5 } }));
+    await load.stop();
+    const a = release.deployment.analysis!;
+    assert.equal(a.verdict, 'passed');
+    assert.ok(a.measurements.length >= 100 && a.measurements.length <= 302, `${a.measurements.length} samples`);
+    assert.ok(Date.parse(a.measurements[0].at) - Date.parse(a.startedAt) < 200, 'from the switch');
+    assert.ok(Date.parse(a.endsAt) - Date.parse(a.measurements.at(-1)!.at) < 200, 'to the end');
+    assert.equal(a.measurements.at(-1)!.requests, a.figures.requests, 'the last sample is the concluding figures');
+  });
 });
 
 test('no traffic leaves the analysis inconclusive and does not roll back', async () => {
@@ -249,5 +267,36 @@ test('a directory artifact is installed per revision, so a rollback restarts the
     assert.equal(await (await fetch(back.serviceUrl)).text(), 'v1', 'revision 1 runs from its own installed copy');
   } finally {
     await cleanup();
+  }
+});
+
+test('a revision whose folder is gone is marked stopped with the reason; neither supervision nor the next supervisor falls over', async () => {
+  const { dir: dataDir, cleanup } = tempDir('nexus-deploy-');
+  const workspaces = [tempDir('nexus-gone-'), tempDir('nexus-gone-')];
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  const pidOf = (revision: number) => JSON.parse(readFileSync(join(dataDir, 'deploy/local-target.json'), 'utf8')).services[0].revisions.find((r: { spec: { revision: number } }) => r.spec.revision === revision).pid as number;
+  let supervisor = await LocalSupervisor.open(dataDir, { log });
+  try {
+    assert.equal((await supervisor.releases.deploy(releaseRequest(workspaces[0].dir, { analysis: QUICK }))).conclusion, 'success');
+    await supervisor.close(false);
+    // Revision 1 ran in a job workspace that its run removed, then died while no supervisor watched.
+    workspaces[0].cleanup();
+    process.kill(-pidOf(1), 'SIGKILL');
+    supervisor = await LocalSupervisor.open(dataDir, { log });
+    assert.match(lines.join('\n'), /cannot restart web \(staging\) revision 1: revision 1 of web cannot start: its folder \S+ is gone \(deploy with an artifact to keep a revision restartable\)/);
+    const second = await supervisor.releases.deploy(releaseRequest(workspaces[1].dir, { analysis: QUICK }));
+    assert.equal(second.conclusion, 'success', 'the next supervisor works');
+
+    workspaces[1].cleanup();
+    process.kill(-pidOf(2), 'SIGKILL');
+    for (let i = 0; i < 60 && !lines.some((l) => /revision 2: it exited, and/.test(l)); i++) await sleep(100);
+    assert.ok(lines.some((l) => /cannot restart web \(staging\) revision 2: it exited, and revision 2 of web cannot start: its folder/.test(l)), lines.join('\n'));
+    const revisions = await supervisor.target.listRevisions({ environment: 'staging', service: 'web' });
+    assert.deepEqual(revisions.map((r) => [r.spec.revision, r.state]), [[2, 'stopped'], [1, 'stopped']]);
+  } finally {
+    await supervisor.close(true);
+    for (const w of workspaces) w.cleanup();
+    cleanup();
   }
 });

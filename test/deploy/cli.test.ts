@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
@@ -109,6 +112,9 @@ test('a bad flag names itself and exits 2', async () => {
     const bad = await nexus('deploy', 'web', '--env', 'staging', '--command', 'x', '--max-error-rate', 'lots');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--max-error-rate "lots": expected a percentage/);
+    const long = await nexus('deploy', 'web', '--env', 'staging', '--command', 'x', '--window', '2h');
+    assert.equal(long.code, 2);
+    assert.match(long.stderr, /--window "2h": expected a duration such as 500ms, 30s or 5m up to 1h/);
     const missing = await nexus('deploy', 'web', '--env', 'staging');
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--command is required/);
@@ -161,8 +167,8 @@ test('production waits for a reviewer: non-reviewers and the author are refused,
     assert.match(ok.stdout, /approved deploy-web-\w+ for 'production' as alice at .*: ship it/);
     const done = await running;
     assert.equal(done.code, 0, done.stderr);
-    assert.match(done.stdout, /needs a review: nexus approve deploy-web-\w+ --env production/);
-    assert.match(done.stdout, /approved by alice/);
+    assert.match(done.stdout, /waiting for a review of 'production' by one of alice, bob \(not bob, who triggered it\): nexus approve deploy-web-\w+ --env production/);
+    assert.match(done.stdout, /deployment to 'production' approved by alice: ship it\n/);
     const show = await nexus('deployments', '--show', '1');
     assert.match(show.stdout, /created by bob at .*, approved by alice/);
     const again = await nexus('approve', run, '--env', 'production', '--as', 'alice');
@@ -191,7 +197,111 @@ test('a wait timer holds the deployment until it ends', async () => {
     const started = Date.now();
     const r = await nexus('deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /waiting: wait timer of 'staging' runs until/);
+    assert.match(r.stdout, /wait timer of 'staging' \(1\.5s\) holds the deployment until/);
     assert.ok(Date.now() - started >= 1500);
   });
+});
+
+test('a rollback that cannot restart its revision fails cleanly: previewed with a warning, recorded as failure, announced', async () => {
+  const received: { event: string; deployment: number; reason: string }[] = [];
+  const hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  try {
+    await withRepo(`environments:\n  staging:\n    secrets: [TOKEN]\n    notifications:\n      - webhook: { url: ${url} }\n        events: [deploy_failed]\n`, async (dir) => {
+      const nexus = (env: NodeJS.ProcessEnv, ...a: string[]) => runNexus(a, { cwd: dir, env: { NEXUS_ACTOR: '', ...env } });
+      const token = { TOKEN: 'tok-rollback-5ecret' };
+      for (let i = 0; i < 2; i++) assert.equal((await nexus(token, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK)).code, 0);
+      const infoPath = join(dir, '.nexus/deploy/daemon.json');
+      writeFileSync(infoPath, JSON.stringify({ ...JSON.parse(readFileSync(infoPath, 'utf8')), build: 'an older build' }));
+      const upgraded = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--dry-run');
+      assert.equal(upgraded.code, 0, upgraded.stderr);
+      assert.doesNotMatch(upgraded.stderr, /needs secret/, 'the replaced daemon handed revision 1\'s secret over');
+      await (await DeployDaemonClient.find(join(dir, '.nexus')))!.shutdown(false);
+
+      const preview = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--dry-run');
+      assert.equal(preview.code, 0, preview.stderr);
+      assert.match(preview.stderr, /warning: revision 1 needs secret TOKEN to start, which the deploy daemon does not hold \(secret values are never stored, so a restarted daemon has none\) and this rollback does not bring: set it where nexus rollback runs, or the rollback fails/);
+      const failed = await nexus({}, 'rollback', 'web', '--env', 'staging', '--to', '1', '--yes');
+      assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+      assert.match(failed.stdout, /deployment #3 \(rollback\) failure: revision 1 could not start \(revision 1 of web needs secrets TOKEN, which this supervisor does not hold .*\); revision 2 keeps serving/);
+      const record = JSON.parse((await nexus({}, 'deployments', '--show', '3', '--json')).stdout);
+      assert.deepEqual(record.statuses.map((s: { state: string }) => s.state), ['queued', 'in_progress', 'failure']);
+      const live = await nexus({}, 'deployments', '--live');
+      assert.match(live.stdout, /staging\s+web\s+\S+\s+2\s+2:live 1:stopped/, 'the live revision keeps serving');
+      for (let i = 0; i < 100 && !received.length; i++) await sleep(50);
+      assert.deepEqual(received.map((e) => [e.event, e.deployment]), [['deploy_failed', 3]]);
+
+      const ok = await nexus(token, 'rollback', 'web', '--env', 'staging', '--to', '1', '--yes');
+      assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      assert.match(ok.stdout, /deployment #4 \(rollback\) success: revision 1 is live/);
+      assert.doesNotMatch(preview.stdout + preview.stderr + failed.stdout + failed.stderr + ok.stdout, /tok-rollback-5ecret/);
+    });
+  } finally {
+    await new Promise((r) => hook.close(r));
+  }
+});
+
+test('a release resumed by a new daemon announces its conclusion: after a crash with the secrets its client brings, after an upgrade with those the old daemon hands over', async () => {
+  const received: { event: string; deployment: number; rule?: string; signature?: string; body: string }[] = [];
+  const hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ ...JSON.parse(body), signature: req.headers['x-nexus-signature-256'], body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const secrets = { HOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook-s3cret-path`, HOOK_KEY: 'hook-k3y-value' };
+  const signed = (body: string) => `sha256=${createHmac('sha256', secrets.HOOK_KEY).update(body).digest('hex')}`;
+  const heard = async (event: string, deployment: number) => {
+    for (let i = 0; i < 200 && !received.some((r) => r.event === event && r.deployment === deployment); i++) await sleep(50);
+    return received.find((r) => r.event === event && r.deployment === deployment);
+  };
+  try {
+    await withRepo('environments:\n  staging:\n    notifications:\n      - webhook: { url-secret: HOOK_URL, signing-secret: HOOK_KEY }\n        events: [deploy_succeeded, deploy_rolled_back]\n', async (dir) => {
+      const dataDir = join(dir, '.nexus');
+      const nexus = (env: NodeJS.ProcessEnv, ...a: string[]) => runNexus(a, { cwd: dir, env: { NEXUS_ACTOR: '', ...env } });
+      const daemonPid = () => JSON.parse(readFileSync(join(dataDir, 'deploy/daemon.json'), 'utf8')).pid as number;
+      assert.equal((await nexus(secrets, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), ...QUICK)).code, 0);
+      assert.ok(await heard('deploy_succeeded', 1));
+
+      // Revision 2 answers its health check a few times, then fails: the breach comes after the crash.
+      const breaking = await nexus(secrets, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand('--healthy-probes 5'), '--wait', 'switch', '--analysis-duration', '8s', '--rollback-window', '0s', '--probe-interval', '300ms');
+      assert.equal(breaking.code, 0, breaking.stderr);
+      process.kill(daemonPid(), 'SIGKILL');
+      const kept = readFileSync(join(dataDir, 'deploy/notify/2.json'), 'utf8');
+      assert.match(kept, /"urlSecret": "HOOK_URL"/, 'the targets are kept by secret name');
+      assert.equal((await nexus(secrets, 'rollback', 'web', '--env', 'staging', '--dry-run')).code, 0, 'a client with the secrets starts the next daemon');
+      const rolledBack = await heard('deploy_rolled_back', 2);
+      assert.ok(rolledBack, 'the breach found by the resumed analysis is announced');
+      assert.equal(rolledBack.rule, 'health');
+      assert.equal(rolledBack.signature, signed(rolledBack.body));
+
+      const third = await nexus(secrets, 'deploy', 'web', '--env', 'staging', '--command', serviceCommand(), '--wait', 'switch', '--analysis-duration', '2s', '--rollback-window', '0s', '--probe-interval', '100ms');
+      assert.equal(third.code, 0, third.stderr);
+      const infoPath = join(dataDir, 'deploy/daemon.json');
+      const old = JSON.parse(readFileSync(infoPath, 'utf8'));
+      writeFileSync(infoPath, JSON.stringify({ ...old, build: 'an older build' }));
+      assert.equal((await nexus({}, 'rollback', 'web', '--env', 'staging', '--dry-run')).code, 0, 'a client without the secrets replaces the daemon');
+      assert.notEqual(daemonPid(), old.pid);
+      const succeeded = await heard('deploy_succeeded', 4);
+      assert.ok(succeeded, 'the old daemon handed the secrets over');
+      assert.equal(succeeded.signature, signed(succeeded.body));
+      assert.equal(existsSync(join(dataDir, 'deploy/notify/4.json')), false, 'a concluded release keeps no targets');
+
+      const stored = spawnSync('grep', ['-rlE', 'hook-k3y-value|s3cret-path', dataDir], { encoding: 'utf8' });
+      assert.equal(stored.status, 1, `no stored file holds a secret: ${stored.stdout}`);
+    });
+  } finally {
+    await new Promise((r) => hook.close(r));
+  }
 });

@@ -28,6 +28,17 @@ test('the sliding window forgets old slots and never reaches before the switch',
   assert.equal(m.totals().requests, 21);
 });
 
+test('a window longer than five minutes keeps what it holds: the slots kept grow to the window asked for', () => {
+  const m = new RevisionMetrics();
+  const t0 = 2_000_000_000;
+  const window = 10 * 60_000;
+  assert.equal(m.window(window, t0, t0).requests, 0, 'the analysis asks from the switch on');
+  for (let minute = 0; minute < 10; minute++) m.recordResponse(minute < 2 ? 500 : 200, 5, t0 + minute * 60_000);
+  const at = t0 + 9 * 60_000 + 1500;
+  assert.deepEqual([m.window(window, t0, at).requests, m.window(window, t0, at).errors5xx], [10, 2], 'the 500s of minutes 0 and 1 still count');
+  assert.equal(m.window(5 * 60_000, t0, at).requests, 5, 'a shorter window still slides');
+});
+
 test('rules: strict thresholds, minimum traffic, consecutive probes, explicit no-traffic policy', () => {
   const s = DEFAULT_ANALYSIS;
   const w = (requests: number, errors: number, p95: number) => ({ requests, errors5xx: errors, connectionErrors: 0, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 });

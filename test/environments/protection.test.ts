@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEnvironments } from '../../src/environments/config.js';
+import { formatDuration } from '../../src/environments/duration.js';
 import { branchAllowed, describeProtection, gateState, mayReview, waitTimerEndsAt, type ReviewRecord } from '../../src/environments/protection.js';
 
 const file = parseEnvironments(
@@ -69,7 +70,9 @@ test('gate: rejection, expiry and branch refusal', () => {
   const gate = { ref: 'refs/heads/main', triggeredBy: 'bob', requestedAt: t0, reviews: [review('carol', 'rejected')] };
   assert.equal(gateState(prod, file.teams, [], gate, later(1)).state, 'rejected');
   const unreviewed = { ...gate, reviews: [] };
-  assert.equal(gateState(prod, file.teams, [], unreviewed, later(86_400_000)).state, 'expired');
+  const expired = gateState(prod, file.teams, [], unreviewed, later(86_400_000));
+  assert.equal(expired.state, 'expired');
+  assert.match(expired.reason, /^no review within 1d; the approval request expired at 2026-01-02T00:00:00\.000Z$/);
   assert.equal(gateState(prod, file.teams, [], { ...unreviewed, ref: 'refs/heads/feature' }, later(1)).state, 'refused');
 });
 
@@ -82,4 +85,8 @@ test('rules read as short sentences for listings', () => {
     'an unreviewed request expires after 1d',
   ]);
   assert.deepEqual(describeProtection(file.environments.get('open')!), []);
+});
+
+test('durations read in the units they were written in, down to milliseconds', () => {
+  assert.deepEqual([30 * 86_400_000, 5 * 60_000, 90_500, 1500, 45_000, 250, 3_723_000].map(formatDuration), ['30d', '5m', '1m 30.5s', '1.5s', '45s', '250ms', '1h 2m 3s']);
 });

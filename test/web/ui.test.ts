@@ -265,7 +265,7 @@ test('the deployments page lists environments with their protection rules from t
   const project = await server.project('envs');
   project.push({
     ...workflow(
-      '  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: nexus/deploy@v1\n        with:\n          service: web\n          environment: staging\n' +
+      '  release:\n    runs-on: ubuntu-latest\n    environment: staging\n    steps:\n      - uses: nexus/deploy@v1\n        with:\n          service: web\n' +
         `          command: ${JSON.stringify(serviceCommand())}\n          health-check: /health\n          analysis-duration: 200ms\n          rollback-window: 0s\n          probe-interval: 100ms\n`,
     ),
     '.nexus/environments.yml':

@@ -12,6 +12,7 @@ export const deploy: Builtin = {
       runId: ctx.run.runId,
       actor: ctx.run.actor,
       approver: ctx.approver,
+      jobEnvironment: ctx.environment,
       log: (line) => say(ctx, line),
       signal: ctx.signal ?? new AbortController().signal,
       secrets: ctx.secrets,

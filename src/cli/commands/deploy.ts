@@ -4,9 +4,8 @@ import { parseCommandArgs } from '../args.js';
 import { environmentNamed, loadEnvironments } from '../../environments/config.js';
 import { repositoryRoot, resolveDataDir } from '../../environments/data-folder.js';
 import { gitHead, localActor } from '../../environments/local-identity.js';
-import { branchAllowed, reviewerNames } from '../../environments/protection.js';
-import { FileApprovalStore, waitForGate } from '../../environments/approvals.js';
-import { Notifier, resolveTargets } from '../../alerts/notifier.js';
+import { branchAllowed } from '../../environments/protection.js';
+import { holdAtGate } from '../local-gate.js';
 import { RELEASE_SETTING_NAMES, parseReleaseSettings } from '../../deploy/options.js';
 import { buildDeployRequest } from '../../deploy/request.js';
 import { DeployDaemonClient } from '../../deploy/client.js';
@@ -23,7 +22,8 @@ export const deploy: Command = {
        [--smoke-timeout 5m] [--as ACTOR] [--data DIR]
 
 The service must listen on $PORT and answer its health check with 2xx. Environments with required reviewers
-or a wait timer hold the release until 'nexus approve' (another terminal) and the timer let it go.`,
+or a wait timer hold the release until a review counts ('nexus approve' in another terminal, or the answer
+here when --as is a reviewer who may approve) and the timer has run out.`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs('deploy', args, { env: { type: 'string' }, as: { type: 'string' }, data: { type: 'string' }, ...settingOptions });
     const flag = (name: string) => `--${name}`;
@@ -43,22 +43,17 @@ or a wait timer hold the release until 'nexus approve' (another terminal) and th
     const branch = branchAllowed(env, ref ?? '(no branch)', environments.protectedBranches);
     if (!branch.allowed) throw new NexusError('BRANCH_POLICY', branch.reason);
     if (env.protection.reviewers.length || env.protection.waitTimerMs) {
-      const store = new FileApprovalStore(dataDir);
-      const run = `deploy-${request.service}-${Date.now().toString(36)}`;
-      store.save({ run, environment: env.name, ref: ref ?? '(detached HEAD)', sha: commit, triggeredBy: actor, requestedAt: new Date().toISOString(), reviews: [] });
-      if (env.protection.reviewers.length) {
-        const notifier = new Notifier(dataDir);
-        notifier.notify(resolveTargets(env.notifications, (n) => io.env[n], warn), { kind: 'approval_requested', at: new Date().toISOString(), environment: env.name, service: request.service, commit, ref, actor, run, reviewers: reviewerNames(env) });
-        say(`'${env.name}' needs a review: nexus approve ${run} --env ${env.name} (or nexus reject ...)`);
-      }
       const stop = new AbortController();
       const onSigint = () => stop.abort();
       process.once('SIGINT', onSigint);
       try {
-        const gate = await waitForGate(store, env, environments, run, { signal: stop.signal, onWaiting: (reason) => say(`waiting: ${reason}`) });
+        const gate = await holdAtGate({
+          env, file: environments, dataDir, run: `deploy-${request.service}-${Date.now().toString(36)}`, ref: ref ?? '(detached HEAD)', sha: commit,
+          actor, operator: actor, approve: false, what: request.service, service: request.service, url: env.url,
+          secret: (n) => io.env[n], io, say, signal: stop.signal,
+        });
         if (gate.state !== 'approved') throw new NexusError('NOT_APPROVED', `deployment to '${env.name}' ${gate.state}: ${gate.reason}`);
         request.approver = gate.review?.actor;
-        say(gate.reason);
       } catch (e) {
         if (stop.signal.aborted) throw new NexusError('CANCELLED', 'stopped waiting for approval', { exitCode: 130 });
         throw e;
@@ -67,7 +62,7 @@ or a wait timer hold the release until 'nexus approve' (another terminal) and th
       }
     }
 
-    const daemon = await DeployDaemonClient.connect(dataDir);
+    const daemon = await DeployDaemonClient.connect(dataDir, { environment: env.name, secret: (n) => io.env[n] });
     const { outcome, switched } = await daemon.deploy(request, settings.waitFor, { log: say });
     if (!outcome) {
       say(`deployment #${switched!.deployment.id}: traffic on revision ${switched!.deployment.revision} at ${switched!.serviceUrl}; analysis continues in the deploy daemon ('nexus deployments' shows the result)`);

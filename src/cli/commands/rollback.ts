@@ -33,9 +33,10 @@ export const rollback: Command = {
       startupTimeoutMs: 60_000,
       probeTimeoutMs: 2_000,
     };
-    const daemon = await DeployDaemonClient.connect(resolveDataDir(io.cwd, values.data, io.env));
+    const daemon = await DeployDaemonClient.connect(resolveDataDir(io.cwd, values.data, io.env), { environment: env.name, secret: (n) => io.env[n] });
     const plan = await daemon.planRollback(call);
     io.stdout.write(`Rollback of ${plan.service} in '${plan.environment}':\n${plan.changes.map((c) => `  ${c}`).join('\n')}\n`);
+    for (const w of plan.warnings) warn(w);
     if (values['dry-run']) return 0;
     if (!values.yes) {
       if (!io.stdin.isTTY) throw new NexusError('USAGE', 'nexus rollback: no terminal to confirm on; pass --yes to roll back (or --dry-run to only preview)', { exitCode: 2 });

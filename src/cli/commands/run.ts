@@ -16,8 +16,9 @@ import { workflowTriggers } from '../../planner/triggers.js';
 import { ensureDataDir, repositoryRoot, resolveDataDir, writeFileAtomic } from '../../environments/data-folder.js';
 import { parseCommandArgs, splitAssignment } from '../args.js';
 import type { Command } from '../command.js';
-import { localGate } from '../local-gate.js';
+import { checkApprovals, localGate, readLocalSecrets } from '../local-gate.js';
 import { readDotenv } from '../dotenv.js';
+import { localActor } from '../../environments/local-identity.js';
 import { dispatchInputs } from '../../planner/dispatch-inputs.js';
 import { localEvent } from '../local-event.js';
 import { printPlan } from '../plan-listing.js';
@@ -42,6 +43,7 @@ const OPTIONS = {
   jobs: { type: 'string' },
   data: { type: 'string' },
   approve: { type: 'string', multiple: true },
+  as: { type: 'string' },
   source: { type: 'string' },
   'action-cache': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
@@ -50,9 +52,9 @@ const OPTIONS = {
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run workflows on this host (like act, without Docker)',
-  usage: `nexus run [EVENT] [-W PATH] [-j JOB] [-e EVENT.json] [-s NAME[=VALUE]] [--secret-file F] [--var N=V] [--var-file F]
+  usage: `nexus run [EVENT] [-W PATH] [-j JOB] [-e EVENT.json] [-s [ENV:]NAME[=VALUE]] [--secret-file F] [--var N=V] [--var-file F]
        [--env N=V] [--env-file F] [--input N=V] [--matrix KEY:VALUE] [-l] [-n] [--json FILE] [--jobs N]
-       [--approve ENV] [--source worktree|commit] [--data DIR] [--action-cache DIR] [-v]`,
+       [--approve ENV] [--as NAME] [--source worktree|commit] [--data DIR] [--action-cache DIR] [-v]`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs('run', args, OPTIONS);
     if (positionals.length > 1) throw new NexusError('USAGE', `nexus run: expected at most one EVENT, got ${positionals.join(' ')}`, { exitCode: 2 });
@@ -68,13 +70,8 @@ export const runCommand: Command = {
     }));
 
     const secretFile = values['secret-file'] ?? (existsSync(join(io.cwd, '.secrets')) ? join(io.cwd, '.secrets') : undefined);
-    const secrets: Record<string, string> = secretFile ? readDotenv(resolve(io.cwd, secretFile)) : {};
-    for (const s of values.secret ?? []) {
-      const [name, value] = splitAssignment('-s', s, true);
-      const v = value ?? io.env[name];
-      if (v === undefined) throw new NexusError('USAGE', `-s ${name}: no value given and no environment variable ${name}`, { exitCode: 2 });
-      secrets[name] = v;
-    }
+    const localSecrets = readLocalSecrets(secretFile && resolve(io.cwd, secretFile), values.secret ?? [], io.env);
+    const secrets = localSecrets.repository;
     const vars = { ...(values['var-file'] ? readDotenv(resolve(io.cwd, values['var-file'])) : {}), ...assignments('--var', values.var) };
     const extraEnv = { ...(values['env-file'] ? readDotenv(resolve(io.cwd, values['env-file'])) : {}), ...assignments('--env', values.env) };
     const givenInputs = assignments('--input', values.input);
@@ -105,11 +102,13 @@ export const runCommand: Command = {
       return 0;
     }
 
+    const operator = localActor(io.cwd, values.as, io.env);
+    checkApprovals(root, values.approve ?? [], operator, event.actor);
     const dataDir = resolveDataDir(io.cwd, values.data, io.env);
     const actions = createActionHost({ dataDir, actionCache: values['action-cache'], root, env: io.env });
     const callWorkflow = createWorkflowCaller({ root, actionCache: values['action-cache'], env: io.env });
     const masker = new Masker();
-    for (const v of Object.values(secrets)) masker.add(v);
+    for (const v of localSecrets.values) masker.add(v);
     const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     const progress = new Progress({ out: io.stdout, masker, color, live: Boolean(io.stdout.isTTY), showDebug: values.verbose });
 
@@ -163,7 +162,7 @@ export const runCommand: Command = {
           callWorkflow,
           observer: progress,
           signal: controller.signal,
-          environmentGate: (request) => localGate(request, { root, dataDir, runNumber, ref: event.ref, sha: event.sha, actor: event.actor, approve: values.approve ?? [], secrets, io, progress, signal: controller.signal }),
+          environmentGate: (request) => localGate(request, { root, dataDir, runNumber, ref: event.ref, sha: event.sha, actor: event.actor, operator, approve: values.approve ?? [], secrets: localSecrets, io, progress, signal: controller.signal }),
           dryRun: values.dryrun,
         });
         // A run's workspaces go when it ends, as a hosted runner's do: the data folder does not grow with every run.
