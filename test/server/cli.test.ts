@@ -1,8 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitRepo, runNexus } from '../helpers/cli.js';
-import { newProject, settledRuns, waitFor, withServer, type Harness } from './harness.js';
+import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
+import { killHard, newProject, settledRuns, spawnServe, waitFor, withServer, type Harness } from './harness.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -107,4 +109,19 @@ test('nexus approve / reject with --server review a waiting deployment as the to
   const { body } = await h.api('GET', `/api/runs/${second}`);
   assert.equal(runs.find((r: any) => r.id === second).conclusion, 'failure');
   assert.equal(body.jobs[0].reason, 'rejected by alice: not now');
+});
+
+test('nexus serve in a repository keeps its data folder (database, secret key, admin token) out of git', async () => {
+  const { dir, cleanup } = tempDir('nexus-serve-git-');
+  const server = await spawnServe(join(dir, '.nexus'), ['--runners', '0']);
+  try {
+    gitRepo(dir, { 'README.md': 'x\n' });
+    assert.ok(existsSync(join(dir, '.nexus', 'admin.token')) && existsSync(join(dir, '.nexus', 'secret.key')));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    assert.equal(git('ls-files'), 'README.md\n', 'git add -A took nothing of the data folder');
+    assert.equal(git('status', '--porcelain', '--untracked-files=all'), '');
+  } finally {
+    await killHard(server);
+    cleanup();
+  }
 });

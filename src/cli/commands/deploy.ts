@@ -2,7 +2,7 @@ import { NexusError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { environmentNamed, loadEnvironments } from '../../environments/config.js';
-import { repositoryRoot, resolveDataDir } from '../../environments/data-folder.js';
+import { ensureDataDir, repositoryRoot, resolveDataDir } from '../../environments/data-folder.js';
 import { gitHead, localActor } from '../../environments/local-identity.js';
 import { branchAllowed } from '../../environments/protection.js';
 import { holdAtGate } from '../local-gate.js';
@@ -33,7 +33,7 @@ here when --as is a reviewer who may approve) and the timer has run out.`,
     const root = repositoryRoot(io.cwd);
     const environments = loadEnvironments(root, io.cwd);
     const env = environmentNamed(environments, values.env);
-    const dataDir = resolveDataDir(io.cwd, values.data, io.env);
+    const dataDir = ensureDataDir(resolveDataDir(io.cwd, values.data, io.env));
     const { commit, ref } = gitHead(root);
     const actor = localActor(io.cwd, values.as, io.env);
     const say = (line: string) => io.stdout.write(`${line}\n`);

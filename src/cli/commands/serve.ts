@@ -1,6 +1,7 @@
 /** `nexus serve`: the server, with SQLite in the data folder (or DATABASE_URL) and one in-process runner. */
 import { join, resolve } from 'node:path';
 import { NexusError } from '../../errors.js';
+import { ensureDataDir } from '../../environments/data-folder.js';
 import { createActionHost } from '../../actions/host.js';
 import { EngineExecutor } from '../../runner/engine-executor.js';
 import { EnginePipeline } from '../../server/engine-pipeline.js';
@@ -25,7 +26,7 @@ export const serve: Command = {
       host: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' }, runners: { type: 'string' },
       labels: { type: 'string' }, heartbeat: { type: 'string' },
     }, false);
-    const dataDir = resolve(io.cwd, values.data ?? '.nexus');
+    const dataDir = ensureDataDir(resolve(io.cwd, values.data ?? '.nexus'));
     const server = await startServer(
       {
         host: values.host, port: number('port', values.port), dataDir, inProcessRunners: number('runners', values.runners),
