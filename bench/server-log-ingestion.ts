@@ -62,7 +62,7 @@ try {
   await api('POST', '/api/projects', { name: 'logs' });
   execFileSync('git', ['push', '-q', `${url.replace('http://', `http://b:${admin}@`)}/git/logs.git`, 'main'], { cwd: repo });
   await api('POST', '/api/projects/logs/dispatches', { workflow: 'logs.yml', ref: 'main' });
-  const token = ((await api('POST', '/api/tokens', { role: 'runner' })) as any).token;
+  const token = ((await api('POST', '/api/tokens', { role: 'runner' })) as { token: string }).token;
   const client = new RunnerClient(url, token);
   const { runnerId } = (await client.call<any>('/register', { name: 'bench', labels: ['ubuntu-latest'], capacity: JOBS }))!;
   const leases: { jobId: number; attempt: number; leaseToken: number }[] = [];

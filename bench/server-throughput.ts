@@ -21,7 +21,7 @@ async function throughput(kind: 'sqlite' | 'postgres'): Promise<number> {
     try {
       for (;;) {
         const { runs } = await b.api('GET', `/api/runs?project=bench&limit=${JOBS}`);
-        if (runs.length >= JOBS && runs.every((r: any) => r.status === 'completed')) break;
+        if (runs.length >= JOBS && runs.every((r: { status: string }) => r.status === 'completed')) break;
         await new Promise((r) => setTimeout(r, 200));
       }
     } finally {

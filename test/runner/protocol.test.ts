@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, newProject, settledRuns, waitFor, withServer, type Harness } from '../server/harness.js';
+import type { JobView } from '../../src/server/api-types.js';
 
 const wf = (labels: string) => `on: push
 jobs:
@@ -65,7 +66,7 @@ test('a long-poll is woken at once by a queued job, two racing runners get it ex
   await q.push();
   const waiting = await waitFor('a queued job', async () => {
     const runs = (await h.api('GET', '/api/runs?project=nobody')).body.runs;
-    return runs[0] && (await h.api('GET', `/api/runs/${runs[0].id}`)).body.jobs.find((j: any) => j.status === 'queued');
+    return runs[0] && (await h.api('GET', `/api/runs/${runs[0].id}`)).body.jobs.find((j: JobView) => j.status === 'queued');
   });
   assert.equal(waiting.waitingReason, 'no runner with labels [arm64, macos] is connected');
   await h.api('POST', `/api/jobs/${waiting.id}/cancel`);
@@ -123,7 +124,7 @@ test('a runner token limited to projects takes only their jobs; another token ca
   await b.push();
   const queued = await waitFor('scope-b\'s job queued', async () => {
     const runs = (await h.api('GET', '/api/runs?project=scope-b')).body.runs;
-    return runs[0] && (await h.api('GET', `/api/runs/${runs[0].id}`)).body.jobs.find((j: any) => j.status === 'queued');
+    return runs[0] && (await h.api('GET', `/api/runs/${runs[0].id}`)).body.jobs.find((j: JobView) => j.status === 'queued');
   });
   assert.equal((await srpc('/poll', { runnerId, timeoutMs: 300 })).status, 204, 'another project\'s job is not for this token');
   assert.equal((await h.api('GET', `/api/jobs/${queued.id}`)).body.job.waitingReason, 'no connected runner with labels [scoped] may take jobs of scope-b: their tokens are limited to other projects');

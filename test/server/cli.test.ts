@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, runNexus, tempDir } from '../helpers/cli.js';
 import { killHard, newProject, settledRuns, spawnServe, waitFor, withServer, type Harness } from './harness.js';
+import type { JobView, RunView } from '../../src/server/api-types.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -78,7 +79,7 @@ test('nexus approve / reject with --server review a waiting deployment as the to
       const { body } = await h.api('GET', '/api/runs?project=gate');
       for (const r of body.runs) {
         const { body: detail } = await h.api('GET', `/api/runs/${r.id}`);
-        if (detail.jobs.some((j: any) => j.status === 'waiting' && j.waitingReason === 'waiting for approval')) return r.id as number;
+        if (detail.jobs.some((j: JobView) => j.status === 'waiting' && j.waitingReason === 'waiting for approval')) return r.id as number;
       }
       return undefined;
     });
@@ -107,7 +108,7 @@ test('nexus approve / reject with --server review a waiting deployment as the to
   assert.match(no.stdout, /^rejected run \d+ for 'production' as alice/);
   const runs = await settledRuns(h, 'gate', 2);
   const { body } = await h.api('GET', `/api/runs/${second}`);
-  assert.equal(runs.find((r: any) => r.id === second).conclusion, 'failure');
+  assert.equal(runs.find((r: RunView) => r.id === second).conclusion, 'failure');
   assert.equal(body.jobs[0].reason, 'rejected by alice: not now');
 });
 

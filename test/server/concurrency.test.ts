@@ -3,13 +3,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newProject, settledRuns, waitFor, withServer, type Harness } from './harness.js';
 import { runNexus } from '../helpers/cli.js';
+import type { JobView, RunView } from '../../src/server/api-types.js';
 
 let h: Harness;
 before(async () => (h = await withServer({ inProcessRunners: 2 })));
 after(() => h.close());
 
-const jobsOf = async (runId: number) => (await h.api('GET', `/api/runs/${runId}`)).body.jobs as any[];
-const runsOf = async (project: string) => ((await h.api('GET', `/api/runs?project=${project}`)).body.runs as any[]).sort((a, b) => a.id - b.id);
+const jobsOf = async (runId: number) => (await h.api('GET', `/api/runs/${runId}`)).body.jobs as JobView[];
+const runsOf = async (project: string) => ((await h.api('GET', `/api/runs?project=${project}`)).body.runs as RunView[]).sort((a, b) => a.id - b.id);
 const dispatch = async (project: string) => {
   const r = await h.api('POST', `/api/projects/${project}/dispatches`, { workflow: 'ci.yml' });
   assert.equal(r.status, 201, r.text);
@@ -41,7 +42,7 @@ test('job-level concurrency without cancel-in-progress keeps one pending job per
     return j.status === 'completed' && j;
   });
   assert.equal(replaced.conclusion, 'cancelled');
-  assert.match(replaced.reason, /replaced by a newer job waiting in concurrency group "prod"/);
+  assert.match(replaced.reason ?? '', /replaced by a newer job waiting in concurrency group "prod"/);
   assert.equal((await jobsOf(third.id))[0].waitingReason, 'waiting for concurrency group "prod"');
   const runs = await settledRuns(h, 'jpending', 3, 30_000);
   assert.deepEqual(runs.sort((a, b) => a.id - b.id).map((r) => r.conclusion), ['success', 'cancelled', 'success']);
@@ -83,14 +84,14 @@ test('a queued job says when every runner with its labels is at capacity; nexus 
   const [done] = await settledRuns(h, 'busy', 1, 30_000);
   const jobs = await jobsOf(done.id);
   assert.deepEqual(jobs.map((j) => [j.key, j.conclusion]), [['a', 'cancelled'], ['b', 'cancelled'], ['c', 'success']]);
-  assert.match(jobs[0].reason, /cancelled by admin/);
+  assert.match(jobs[0].reason ?? '', /cancelled by admin/);
   const rerun = await runNexus(['rerun', String(done.id)], { env });
   assert.equal(rerun.code, 0, rerun.stderr);
   const again = await waitFor('attempt 2 running every job', async () => {
     const r = (await h.api('GET', `/api/runs/${done.id}`)).body;
-    return r.run.attempt === 2 && r.jobs.length === 3 && r.jobs.every((j: any) => !/result kept/.test(j.reason ?? '')) && r;
+    return r.run.attempt === 2 && r.jobs.length === 3 && r.jobs.every((j: JobView) => !/result kept/.test(j.reason ?? '')) && r;
   });
-  assert.deepEqual(again.jobs.map((j: any) => j.key), ['a', 'b', 'c']);
+  assert.deepEqual(again.jobs.map((j: JobView) => j.key), ['a', 'b', 'c']);
   assert.equal((await h.api('POST', `/api/runs/${done.id}/cancel`)).status, 202);
   await settledRuns(h, 'busy', 1, 30_000);
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newProject, settledRuns, waitFor, withServer, type Harness } from './harness.js';
 import { runNexus } from '../helpers/cli.js';
+import type { JobView, RunView } from '../../src/server/api-types.js';
 
 let h: Harness;
 let env: NodeJS.ProcessEnv;
@@ -16,7 +17,7 @@ after(() => h.close());
 const running = (project: string) =>
   waitFor(`a running job of ${project}`, async () => {
     const runs = (await h.api('GET', `/api/runs?project=${project}`)).body.runs;
-    for (const r of runs ?? []) if ((await h.api('GET', `/api/runs/${r.id}`)).body.jobs.some((j: any) => j.status === 'running')) return r;
+    for (const r of runs ?? []) if ((await h.api('GET', `/api/runs/${r.id}`)).body.jobs.some((j: JobView) => j.status === 'running')) return r;
     return undefined;
   });
 
@@ -93,10 +94,10 @@ jobs:
   p.commit({ delay: '0\n' });
   await p.push();
   const runs = await settledRuns(h, 'conc', 2, 30_000);
-  const byId = new Map(runs.map((r: any) => [r.id, r]));
-  assert.equal(byId.get(older.id).conclusion, 'cancelled');
-  assert.equal(runs.find((r: any) => r.id !== older.id).conclusion, 'success');
-  assert.equal(byId.get(older.id).concurrencyGroup, 'ci-refs/heads/main');
+  const byId = new Map(runs.map((r: RunView) => [r.id, r]));
+  assert.equal(byId.get(older.id)?.conclusion, 'cancelled');
+  assert.equal(runs.find((r: RunView) => r.id !== older.id).conclusion, 'success');
+  assert.equal(byId.get(older.id)?.concurrencyGroup, 'ci-refs/heads/main');
 });
 
 test('job-level concurrency: a job waits for the group\'s running job in another run, then runs at once; cancel-in-progress cancels it instead', async () => {
@@ -116,14 +117,14 @@ jobs:
   p.commit({ delay: '0\n' });
   await p.push();
   const second = await waitFor('the second run to hold its job', async () => {
-    const r = (await h.api('GET', '/api/runs?project=jobconc')).body.runs.find((x: any) => x.id !== first.id);
+    const r = (await h.api('GET', '/api/runs?project=jobconc')).body.runs.find((x: RunView) => x.id !== first.id);
     const job = r && (await h.api('GET', `/api/runs/${r.id}`)).body.jobs[0];
     return job?.reason === 'waiting for concurrency group "deploy-main"' ? r : undefined;
   });
   const runs = await settledRuns(h, 'jobconc', 2, 30_000);
   const jobOf = async (id: number) => (await h.api('GET', `/api/runs/${id}`)).body.jobs[0];
   const [a, b] = [await jobOf(first.id), await jobOf(second.id)];
-  assert.deepEqual(runs.map((r: any) => r.conclusion), ['success', 'success']);
+  assert.deepEqual(runs.map((r: RunView) => r.conclusion), ['success', 'success']);
   assert.ok(b.startedAt >= a.finishedAt, 'the held job started only after the running one finished');
   assert.ok(b.startedAt - a.finishedAt < 2000, `released when the group freed, not at the sweeper's next pass (${b.startedAt - a.finishedAt} ms)`);
 
@@ -139,5 +140,5 @@ jobs:
   const cancelled = await jobOf(slow.id);
   assert.equal(cancelled.conclusion, 'cancelled');
   assert.match(cancelled.reason, /a newer job in concurrency group "deploy-main" started/);
-  assert.equal(all.find((r: any) => r.id > slow.id).conclusion, 'success');
+  assert.equal(all.find((r: RunView) => r.id > slow.id).conclusion, 'success');
 });

@@ -9,6 +9,7 @@ import type { ServerOptions } from '../../src/server/config.js';
 import { EnginePipeline } from '../../src/server/engine-pipeline.js';
 import { startServer, type NexusServer } from '../../src/server/server.js';
 import { gitRepo, nexusBin, tempDir, writeTree } from '../helpers/cli.js';
+import type { RunView } from '../../src/server/api-types.js';
 
 export interface Harness {
   server: NexusServer;
@@ -47,6 +48,7 @@ export async function call(url: string, method: string, path: string, body?: unk
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
+  // any: the body is whatever JSON the endpoint answers; each test asserts the shape it expects.
   let parsed: any = text;
   try {
     parsed = JSON.parse(text);
@@ -98,7 +100,7 @@ export async function settledRuns(h: Pick<Harness, 'api'>, project: string, coun
   return waitFor(`${count} completed run(s) of ${project}`, async () => {
     const { body } = await h.api('GET', `/api/runs?project=${project}&limit=500`);
     const runs = body.runs ?? [];
-    return runs.length >= count && runs.every((r: any) => r.status === 'completed') ? runs : undefined;
+    return runs.length >= count && runs.every((r: RunView) => r.status === 'completed') ? runs : undefined;
   }, timeoutMs);
 }
 

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { git, gitAsync, newProject, settledRuns, waitFor, withServer, type Harness } from './harness.js';
+import type { RunView } from '../../src/server/api-types.js';
 
 const ci = `name: CI
 on:
@@ -62,7 +63,7 @@ test('a push to the hosted repository runs the matching workflows to green, with
   assert.equal(run.sha, sha);
 
   const checks = (await h.api('GET', `/api/projects/web/commits/${sha}/checks`)).body;
-  assert.deepEqual(checks.check_runs.map((c: any) => `${c.name}:${c.conclusion}`).sort(), ['build:success', 'unit-tests (backend):success', 'unit-tests (frontend):success']);
+  assert.deepEqual(checks.check_runs.map((c: { name: string; conclusion: string | null }) => `${c.name}:${c.conclusion}`).sort(), ['build:success', 'unit-tests (backend):success', 'unit-tests (frontend):success']);
 
   const logs = (await h.api('GET', `/api/runs/${run.id}/logs`)).text;
   assert.match(logs, new RegExp(`\\[build\\] checked out ${sha}`));
@@ -95,7 +96,7 @@ test('branches, tags and deletions behave as on GitHub', async () => {
     const r = await h.api('GET', '/api/runs?project=flow');
     return r.body.runs;
   });
-  assert.ok(refs.every((r: any) => r.conclusion === 'success'));
+  assert.ok(refs.every((r: RunView) => r.conclusion === 'success'));
 });
 
 test('a push needs a developer token; a viewer may fetch but not push', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { call, git, gitAsync, gitUrl, killHard, spawnNexus, spawnServe, waitFor, type Proc } from './harness.js';
 import { gitRepo, tempDir } from '../helpers/cli.js';
 import { startPostgres, type PgCluster } from '../helpers/postgres.js';
+import type { RunView } from '../../src/server/api-types.js';
 
 const RUNS = 200;
 const { dir, cleanup } = tempDir('nexus-replicas-');
@@ -46,9 +47,9 @@ test(`two server replicas on one PostgreSQL with four runners: every job of ${RU
   }
   const runs = await waitFor(`${RUNS} finished runs`, async () => {
     const list = (await api(a.url, 'GET', '/api/runs?project=many&limit=1000')).body.runs;
-    return list.length === RUNS && list.every((r: any) => r.status === 'completed') && list;
+    return list.length === RUNS && list.every((r: RunView) => r.status === 'completed') && list;
   }, 240_000, 500);
-  assert.deepEqual([...new Set(runs.map((r: any) => r.conclusion))], ['success']);
+  assert.deepEqual([...new Set(runs.map((r: RunView) => r.conclusion))], ['success']);
   const lines = readFileSync(marker, 'utf8').trim().split('\n');
   const ids = lines.map((l) => l.split(' ')[0]);
   assert.equal(lines.length, RUNS, 'one execution per job');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { call, gitAsync, gitUrl, killHard, spawnNexus, spawnServe, waitFor, type Proc } from './harness.js';
 import { gitRepo, tempDir } from '../helpers/cli.js';
 import { freePort } from '../helpers/postgres.js';
+import type { JobView } from '../../src/server/api-types.js';
 
 const { dir, cleanup } = tempDir('nexus-restart-');
 const procs: Proc[] = [];
@@ -72,6 +73,6 @@ test('kill -9 of the server mid-run, then a restart: the run finishes, no acknow
     assert.deepEqual(ran, [`slow ran ${run.id}`, `after ran ${run.id}`]);
   } else {
     // The other allowed outcome: the interrupted job failed, with a reason.
-    assert.ok(detail.jobs.some((j: any) => j.conclusion === 'failure' && j.reason), JSON.stringify(detail.jobs));
+    assert.ok(detail.jobs.some((j: JobView) => j.conclusion === 'failure' && j.reason), JSON.stringify(detail.jobs));
   }
 });

@@ -108,6 +108,6 @@ test('no API response contains a secret: logs are masked and secrets are write-o
     assert.equal(r.status, 200, path);
     bodies.push(r.text);
   }
-  assert.deepEqual((await h.api('GET', '/api/projects/sec/secrets')).body.secrets.map((s: any) => s.name), ['API_KEY']);
+  assert.deepEqual((await h.api('GET', '/api/projects/sec/secrets')).body.secrets.map((s: { name: string }) => s.name), ['API_KEY']);
   for (const b of bodies) assert.ok(!b.includes(SECRET), `a response leaked the secret: ${b.slice(0, 200)}`);
 });

@@ -75,7 +75,7 @@ test('a signed GitHub pull_request webhook starts the workflow; unsigned or badl
   assert.deepEqual([run.event, run.ref, run.conclusion], ['pull_request', 'refs/pull/7/merge', 'success']);
   assert.match((await h.api('GET', `/api/runs/${run.id}/logs`)).text, /pr 7 from feature event=pull_request/);
   const deliveries = (await h.api('GET', '/api/webhooks/deliveries')).body.deliveries;
-  assert.deepEqual(deliveries.map((d: any) => d.status), [202, 401, 401, 401]);
+  assert.deepEqual(deliveries.map((d: { status: number }) => d.status), [202, 401, 401, 401]);
   assert.match(deliveries[3].outcome, /unsigned/);
   assert.match(deliveries[2].outcome, /bad signature/);
 });

@@ -71,7 +71,7 @@ export function storeSuite(fixture: () => StoreFixture): void {
     assert.equal(claimed.runId, run.id);
     const lease = { jobId: claimed.id, attempt: claimed.attempt, leaseToken: claimed.leaseToken, owner: 1 };
     await assert.rejects(store.heartbeat(lease, 1000), /STALE|assigned/i, 'no heartbeat before the acknowledgement');
-    await assert.rejects(store.ackJob({ ...lease, leaseToken: lease.leaseToken - 1 }, 1000), (e: any) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.ackJob({ ...lease, leaseToken: lease.leaseToken - 1 }, 1000), (e: { code?: string }) => e.code === 'STALE_LEASE');
     const running = await store.ackJob(lease, 1000);
     assert.equal(running.status, 'running');
     assert.equal((await store.ackJob(lease, 1000)).status, 'running', 'a repeated ack is harmless');
@@ -81,7 +81,7 @@ export function storeSuite(fixture: () => StoreFixture): void {
     const done = await store.finishJob(lease, { conclusion: 'success', outputs: { v: '1' } });
     assert.deepEqual([done.status, done.conclusion, done.outputs, done.billableMinutes], ['completed', 'success', { v: '1' }, 1]);
     assert.equal((await store.finishJob(lease, { conclusion: 'failure' })).conclusion, 'success', 'a retried finish changes nothing');
-    await assert.rejects(store.heartbeat(lease, 1000), (e: any) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.heartbeat(lease, 1000), (e: { code?: string }) => e.code === 'STALE_LEASE');
     await store.close();
   });
 
@@ -97,7 +97,7 @@ export function storeSuite(fixture: () => StoreFixture): void {
     assert.equal(await store.appendLog(lease, 1, 'line 1'), 2);
     assert.deepEqual((await store.readLogs(c.id)).map((l) => l.data), ['line 0', 'line 1']);
     assert.deepEqual((await store.readLogs(c.id, { attempt: 1, seq: 0 })).map((l) => l.data), ['line 1']);
-    await assert.rejects(store.appendLog({ ...lease, leaseToken: 99 }, 2, 'x'), (e: any) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.appendLog({ ...lease, leaseToken: 99 }, 2, 'x'), (e: { code?: string }) => e.code === 'STALE_LEASE');
     await store.close();
   });
 
@@ -108,7 +108,7 @@ export function storeSuite(fixture: () => StoreFixture): void {
     await new Promise((r) => setTimeout(r, 20));
     const expired = await store.expireLeases();
     assert.deepEqual(expired.filter((e) => e.job.runId === run.id).map((e) => [e.outcome, e.job.status]), [['requeued', 'queued']]);
-    await assert.rejects(store.ackJob({ jobId: first.id, attempt: 1, leaseToken: first.leaseToken, owner: 1 }, 10), (e: any) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.ackJob({ jobId: first.id, attempt: 1, leaseToken: first.leaseToken, owner: 1 }, 10), (e: { code?: string }) => e.code === 'STALE_LEASE');
     const again = (await store.claimJob(runner, 1000))!;
     assert.equal(again.id, first.id);
     await store.ackJob({ jobId: again.id, attempt: 1, leaseToken: again.leaseToken, owner: 1 }, 10);
@@ -267,12 +267,12 @@ export function storeSuite(fixture: () => StoreFixture): void {
     assert.equal(await store.claimJob(scoped, 5000), undefined, 'the other project\'s job is not for this token');
     assert.equal((await store.listJobs(other.id))[0].status, 'queued');
     const lease = { jobId: claimed.id, attempt: claimed.attempt, leaseToken: claimed.leaseToken, owner: 7 };
-    await assert.rejects(store.ackJob({ ...lease, owner: 1 }, 5000), (e: any) => e.code === 'STALE_LEASE', 'another token cannot acknowledge it');
+    await assert.rejects(store.ackJob({ ...lease, owner: 1 }, 5000), (e: { code?: string }) => e.code === 'STALE_LEASE', 'another token cannot acknowledge it');
     await store.ackJob(lease, 5000);
-    await assert.rejects(store.heartbeat({ ...lease, owner: 1 }, 5000), (e: any) => e.code === 'STALE_LEASE');
-    await assert.rejects(store.appendLog({ ...lease, owner: 1 }, 0, 'x'), (e: any) => e.code === 'STALE_LEASE');
-    await assert.rejects(store.heldJob({ ...lease, owner: 1 }), (e: any) => e.code === 'STALE_LEASE');
-    await assert.rejects(store.finishJob({ ...lease, owner: 1 }, { conclusion: 'success' }), (e: any) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.heartbeat({ ...lease, owner: 1 }, 5000), (e: { code?: string }) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.appendLog({ ...lease, owner: 1 }, 0, 'x'), (e: { code?: string }) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.heldJob({ ...lease, owner: 1 }), (e: { code?: string }) => e.code === 'STALE_LEASE');
+    await assert.rejects(store.finishJob({ ...lease, owner: 1 }, { conclusion: 'success' }), (e: { code?: string }) => e.code === 'STALE_LEASE');
     assert.equal((await store.finishJob(lease, { conclusion: 'success' })).conclusion, 'success');
     const token = await store.createToken('r', 'runner', [project.name]);
     assert.deepEqual((await store.verifyToken(token))?.projects, [project.name]);
