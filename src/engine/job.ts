@@ -75,6 +75,7 @@ export interface JobEnvironment {
 interface PostStep {
   step: StepDef;
   action: PreparedAction;
+  /** The step's own name; the post step is shown as `Post NAME`. */
   name: string;
 }
 
@@ -358,19 +359,20 @@ class JobExecution {
       }
       this.prepared.set(step.index, action);
       if (action.pre) {
-        await this.runHook(step, action, 'pre', `Pre ${this.stepName(step, this.scope())}`);
+        await this.runHook(step, action, 'pre', this.stepName(step, this.scope()));
       }
     }
   }
 
   /** A post step runs at the end of the job once its action's pre or main has run. */
   private registerPost(step: StepDef, action: PreparedAction, name: string): void {
-    if (action.post && !this.posts.some((p) => p.step === step)) this.posts.push({ step, action, name: `Post ${name.replace(/^Pre /, '')}` });
+    if (action.post && !this.posts.some((p) => p.step === step)) this.posts.push({ step, action, name });
   }
 
-  /** A `pre` or `post` of an action: its own condition, its own entry in the job's steps. */
-  private async runHook(step: StepDef, action: PreparedAction, phase: 'pre' | 'post', name: string): Promise<void> {
+  /** A `pre` or `post` of an action (`stepName`: its step's own name): its own condition, its own entry in the job's steps. */
+  private async runHook(step: StepDef, action: PreparedAction, phase: 'pre' | 'post', stepName: string): Promise<void> {
     const started = performance.now();
+    const name = `${phase === 'pre' ? 'Pre' : 'Post'} ${stepName}`;
     this.stepBase = this.base.withEntry('github', 'action', step.id);
     this.current = new AbortController();
     const condition = (phase === 'pre' ? action.preIf : action.postIf) ?? 'always()';
@@ -378,7 +380,7 @@ class JobExecution {
     let outcome: ActionStepOutcome;
     try {
       if (!ctx.scope.evaluateBoolean(condition)) return;
-      if (phase === 'pre') this.registerPost(step, action, name);
+      if (phase === 'pre') this.registerPost(step, action, stepName);
       this.env.observer?.stepStarted?.(this.instance.key, { index: step.index, name, phase });
       this.runningIf = () => ctx.scope.evaluateBoolean(condition);
       outcome = await (phase === 'pre' ? action.pre! : action.post!)(ctx);
